@@ -1,0 +1,107 @@
+"""The review's configuration (`review.toml`): its title, its digests with their dates, its outputs.
+
+People edit this file by hand; the only command that changes it is `litreview add`, which appends a
+`[[digests]]` block as text so that comments and layout are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError, LitreviewError
+from .fileio import write_bytes_atomic, write_text_atomic
+from .records import DigestSource
+from .sources.hf_digest import load_digest
+
+DEFAULT_CONFIG = "review.toml"
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    path: Path
+    title: str
+    digests: tuple[DigestSource, ...]
+    tables_dir: Path
+    bib_dir: Path
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def digest_path(self, source: DigestSource) -> Path:
+        return self.root / source.path
+
+
+def parse_date(value: object, where: str) -> str:
+    """Validate a YYYY-MM-DD date and return it as text."""
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ConfigError(f"{where}: date {value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
+    path = Path(path).resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no review config here; run litreview from the review's folder or pass --config") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    review = data.get("review", {})
+    outputs = data.get("outputs", {})
+    digests = []
+    for index, entry in enumerate(data.get("digests", []), start=1):
+        where = f"{path}: [[digests]] entry {index}"
+        if not isinstance(entry, dict) or "path" not in entry or "date" not in entry:
+            raise ConfigError(f"{where} needs both 'path' and 'date'")
+        digests.append(DigestSource(path=str(entry["path"]), date=parse_date(entry["date"], where), name=Path(entry["path"]).name))
+    names = [d.name for d in digests]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}: two digests share a file name; each digest needs its own name")
+    return ReviewConfig(
+        path=path,
+        title=str(review.get("title", "Literature review")),
+        digests=tuple(digests),
+        tables_dir=path.parent / outputs.get("tables", "build/tables"),
+        bib_dir=path.parent / outputs.get("bib", "bib"),
+    )
+
+
+def add_digest(config: ReviewConfig, source: str | Path, date: str) -> Path:
+    """Validate a digest, copy it into the review under a dated name, and list it in the config.
+
+    Refuses a digest that does not parse cleanly or that is already in the review byte for byte.
+    Returns the path of the copy.
+    """
+    source = Path(source)
+    date = parse_date(date, str(source))
+    digest = load_digest(source)
+    problems = [f"line {s.line}: {s.reason}" for s in digest.problems if not s.reason.startswith(("duplicate", "abstract of the duplicate"))]
+    problems += [f"line {p.line}: paper without an abstract" for p in digest.missing_abstracts]
+    if problems:
+        raise LitreviewError(
+            f"{source}: does not parse cleanly, so it was not added ({'; '.join(problems)}); "
+            f"run 'litreview check {source}' for details, fix the file and add it again"
+        )
+    data = source.read_bytes()
+    fingerprint = hashlib.sha256(data).hexdigest()
+    for existing in config.digests:
+        existing_path = config.digest_path(existing)
+        if existing_path.exists() and hashlib.sha256(existing_path.read_bytes()).hexdigest() == fingerprint:
+            raise LitreviewError(f"{source}: this digest is already in the review, byte for byte, as {existing.path}; nothing was added")
+    safe_stem = re.sub(r"[^A-Za-z0-9._-]+", "-", source.stem).strip("-.") or "digest"
+    relative = Path("data/digests") / f"{date}-{safe_stem}.txt"
+    target = config.root / relative
+    if target.exists() or any(d.name == target.name for d in config.digests):
+        raise LitreviewError(f"{source}: the review already has a different digest named {relative}; rename the file and add it again")
+    write_bytes_atomic(target, data)
+    text = config.path.read_text(encoding="utf-8")
+    block = f'\n[[digests]]\npath = "{relative.as_posix()}"\ndate = "{date}"\n'
+    write_text_atomic(config.path, text.rstrip("\n") + "\n" + block)
+    return target

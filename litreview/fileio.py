@@ -1,0 +1,52 @@
+"""Writing files safely: every write goes to a temporary file in the same folder, then is renamed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Open a temporary file beside `path`; on success it replaces `path`, on error it is removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    binary = "b" in mode
+    try:
+        with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    with atomic_open(path, "w") as handle:
+        handle.write(text)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """Write each table as `<name>.csv` and `<name>.parquet` in `out_dir`; returns the paths written."""
+    out = Path(out_dir)
+    written = []
+    for name, frame in tables.items():
+        csv_path, parquet_path = out / f"{name}.csv", out / f"{name}.parquet"
+        with atomic_open(csv_path, "w") as handle:
+            frame.to_csv(handle, index=False, lineterminator="\n")
+        with atomic_open(parquet_path, "wb") as handle:
+            frame.to_parquet(handle, index=False)
+        written += [csv_path, parquet_path]
+    return written

@@ -1,0 +1,94 @@
+"""The plain data model: papers as read from a digest, and the report of what was not a paper.
+
+Nothing here reads or writes files. Text is kept exactly as written in the digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_title(title: str) -> str:
+    """The form of a title used to recognise the same paper: NFKC, case-folded, single spaces."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", title)).strip().casefold()
+
+
+def make_paper_id(title: str) -> str:
+    """A stable id derived from the normalised title, so it never depends on order or digest.
+
+    The leading letter keeps spreadsheets and CSV readers from taking the id for a number.
+    """
+    digest = hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()
+    return "p" + digest[:12]
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper as it appears in one digest."""
+
+    title: str
+    abstract: str
+    digest: str
+    line: int
+    position: int
+
+    @property
+    def paper_id(self) -> str:
+        return make_paper_id(self.title)
+
+
+@dataclass(frozen=True)
+class SkippedParagraph:
+    """A paragraph of a digest that did not become (part of) a paper, and why."""
+
+    digest: str
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A parsed digest: its papers and the reconciliation of every paragraph it contains."""
+
+    name: str
+    papers: tuple[Paper, ...]
+    skipped: tuple[SkippedParagraph, ...] = ()
+    missing_abstracts: tuple[Paper, ...] = ()
+    paragraphs: int = 0
+
+    @property
+    def duplicates(self) -> tuple[SkippedParagraph, ...]:
+        return tuple(s for s in self.skipped if s.reason.startswith("duplicate"))
+
+    @property
+    def chrome(self) -> tuple[SkippedParagraph, ...]:
+        return tuple(s for s in self.skipped if s.reason in CHROME_REASONS)
+
+    @property
+    def problems(self) -> tuple[SkippedParagraph, ...]:
+        """Skipped paragraphs that are neither page chrome nor a recognised duplicate."""
+        return tuple(s for s in self.skipped if s.reason not in CHROME_REASONS)
+
+    @property
+    def accounted_paragraphs(self) -> int:
+        """Paragraphs that went into papers plus those skipped: equals `paragraphs` when nothing is lost."""
+        in_papers = sum(1 if p.abstract == "" else 2 for p in self.papers)
+        return in_papers + len(self.skipped)
+
+
+CHROME_REASONS = frozenset({"page chrome", "date line"})
+
+
+@dataclass(frozen=True)
+class DigestSource:
+    """A digest named in a review's config: where it is and the date it was copied."""
+
+    path: str
+    date: str
+    name: str = field(default="")

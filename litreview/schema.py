@@ -1,0 +1,66 @@
+"""The data dictionary: every table the pipeline writes, its columns, their types and meaning.
+
+This is the one place columns are declared; the tables stage orders its output by it and the site
+shows it as the data dictionary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # a pandas dtype name
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    sort_by: tuple[str, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+PAPERS = Table(
+    "papers",
+    "One row per paper of the review, in order of first appearance (digest date, then position).",
+    (
+        Column("paper_id", "string", "Stable id: 'p' + 12 hex digits of the SHA-1 of the normalised title (NFKC, case-folded, single spaces)."),
+        Column("title", "string", "The title exactly as written in the digest where the paper first appears."),
+        Column("abstract", "string", "The abstract exactly as written (raw LaTeX kept); empty when the digest had none."),
+    ),
+    sort_by=(),
+)
+
+PAPER_DIGESTS = Table(
+    "paper_digests",
+    "One row per appearance of a paper in a digest.",
+    (
+        Column("paper_id", "string", "The paper (see papers.paper_id)."),
+        Column("digest", "string", "File name of the digest, as listed in review.toml."),
+        Column("digest_date", "string", "Date of the digest (YYYY-MM-DD), from review.toml."),
+        Column("position", "int64", "1-based position of the paper among the digest's papers."),
+        Column("line", "int64", "Line number of the paper's title in the digest file."),
+    ),
+    sort_by=("digest_date", "digest", "position"),
+)
+
+LINKS = Table(
+    "links",
+    "One row per URL found in an abstract (a full stop or bracket that ends the sentence is not part of the URL).",
+    (
+        Column("paper_id", "string", "The paper whose abstract contains the URL."),
+        Column("url", "string", "The URL as written, without trailing sentence punctuation."),
+        Column("kind", "string", "code (GitHub, GitLab, ...), project page (*.github.io, ...), data (dataset hosts) or other."),
+    ),
+    sort_by=("paper_id", "url"),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (PAPERS, PAPER_DIGESTS, LINKS)}

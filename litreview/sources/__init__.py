@@ -1,0 +1,1 @@
+"""Sources of papers, one module each. The Hugging Face papers digest is the first."""

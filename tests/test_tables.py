@@ -1,0 +1,106 @@
+"""The tidy tables: exact content, stable ids, stable bytes."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from litreview import TABLES, load_review, make_paper_id, parse_digest
+from litreview.fileio import write_tables
+from litreview.tables import build_tables, classify_url, find_urls
+
+from .conftest import SEED_DIGEST, digest_text, long_abstract
+
+
+def test_seed_tables_shape_and_columns():
+    review = load_review(digests=[SEED_DIGEST])
+    for name, table in TABLES.items():
+        assert list(review[name].columns) == table.column_names
+    papers = review["papers"]
+    assert len(papers) == 97 and papers["paper_id"].is_unique
+    assert (papers["paper_id"] == papers["title"].map(make_paper_id)).all()
+    assert len(review["paper_digests"]) == 97
+    assert set(review["paper_digests"]["digest_date"]) == {"2025-03-11"}
+
+
+def test_links_drop_sentence_punctuation_and_are_classified():
+    review = load_review(digests=[SEED_DIGEST])
+    links = review["links"]
+    assert not links["url"].str.endswith((".", ")", ",")).any()
+    assert "https://wuw2019.github.io/R-AMT/" in set(links["url"])
+    assert "https://github.com/cambridgeltl/composable-sft" in set(links["url"])
+    # Every URL in an abstract is in the table, exactly once per paper.
+    assert len(links) == len(links.drop_duplicates(["paper_id", "url"]))
+    raw_count = SEED_DIGEST.read_text(encoding="utf-8").count("https://")
+    assert len(links) == raw_count
+
+
+@pytest.mark.parametrize(
+    ("text", "urls"),
+    [
+        ("See https://x.org/a_(b). Next", ["https://x.org/a_(b)"]),
+        ("(at https://x.org/page)", ["https://x.org/page"]),
+        ("Code: https://github.com/a/b, data", ["https://github.com/a/b"]),
+        ("https://x.org/#frag.", ["https://x.org/#frag"]),
+        ("no url here, just http:// alone", []),
+    ],
+)
+def test_find_urls(text: str, urls: list[str]):
+    assert find_urls(text) == urls
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://github.com/a/b", "code"),
+        ("https://gitlab.com/a/b", "code"),
+        ("https://someone.github.io/project/", "project page"),
+        ("https://huggingface.co/datasets/x/y", "data"),
+        ("https://zenodo.org/records/1", "data"),
+        ("https://www.jenmusic.ai/research#DreamStyler", "other"),
+    ],
+)
+def test_classify_url(url: str, kind: str):
+    assert classify_url(url) == kind
+
+
+def test_two_runs_write_byte_identical_files(tmp_path: Path):
+    for run in ("a", "b"):
+        write_tables(load_review(digests=[SEED_DIGEST]).tables, tmp_path / run)
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(f"{t}.{ext}" for t in TABLES for ext in ("csv", "parquet"))
+    match, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_csv_round_trips_exactly(tmp_path: Path):
+    tables = load_review(digests=[SEED_DIGEST]).tables
+    write_tables(tables, tmp_path)
+    back = pd.read_csv(tmp_path / "papers.csv", dtype=str, keep_default_na=False)
+    assert back.values.tolist() == tables["papers"].values.tolist()
+    parquet = pd.read_parquet(tmp_path / "papers.parquet")
+    pd.testing.assert_frame_equal(parquet, tables["papers"])
+
+
+def test_paper_ids_survive_a_second_digest():
+    first = parse_digest(SEED_DIGEST.read_text(encoding="utf-8"), "2025-03-11.txt")
+    seed_ids = build_tables([(first, "2025-03-11")])["papers"]["paper_id"].tolist()
+    # A later digest repeats one seed paper (with other case and spacing) and adds a new one.
+    again = first.papers[10].title.upper().replace(" ", "  ")
+    second = parse_digest(digest_text([("A Brand New Paper", long_abstract("x")), (again, first.papers[10].abstract)]), "2025-04-01.txt")
+    tables = build_tables([(second, "2025-04-01"), (first, "2025-03-11")])
+    assert tables["papers"]["paper_id"].tolist()[:97] == seed_ids
+    assert len(tables["papers"]) == 98
+    appearances = tables["paper_digests"]
+    assert (appearances["paper_id"] == seed_ids[10]).sum() == 2
+    assert appearances["digest_date"].is_monotonic_increasing
+
+
+def test_a_later_abstract_fills_a_missing_one():
+    early = parse_digest(digest_text([("Paper X", ""), ("Paper Y", long_abstract("y"))]), "a.txt")
+    later = parse_digest(digest_text([("Paper X", long_abstract("x"))]), "b.txt")
+    papers = build_tables([(early, "2025-01-01"), (later, "2025-02-01")])["papers"]
+    assert papers.set_index("title").loc["Paper X", "abstract"] == long_abstract("x")
