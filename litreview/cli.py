@@ -78,6 +78,64 @@ def cmd_build(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_bib(args: argparse.Namespace) -> int:
+    from .bibcheck import check_bib, write_bib_outputs
+    from .citekeys import load_pinned, unpin
+    from .pipeline import build_review, load_digests_from_config
+
+    config = load_config(args.config)
+    pinned = load_pinned(config.bib_dir / "citekeys.csv")
+    if args.rekey:
+        pinned = unpin(pinned, args.rekey)
+    review = build_review(config, load_digests_from_config(config), pinned=pinned)
+    if args.check:
+        problems = check_bib(review, config.bib_dir)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"bib check: {len(review['papers'])} papers, {len(problems)} problem(s)")
+        return 1 if problems else 0
+    for path in write_bib_outputs(review, config.bib_dir):
+        print(f"wrote {path.relative_to(config.root)}")
+    if args.rekey:
+        keys = review.pins.set_index("paper_id")["citekey"]
+        for paper_id in args.rekey:
+            print(f"{paper_id}: new citation key {keys[paper_id]}")
+    report_matches(review)
+    return 0
+
+
+def report_matches(review) -> None:
+    """Every fuzzy or missing metadata match is said, never silent."""
+    for row in review.enrichment.fuzzy.itertuples():
+        print(f"fuzzy match ({row.score:.0f}): {preview(row.title)} ~ {preview(row.cache_title)}")
+    unmatched = review.enrichment.unmatched
+    if len(unmatched):
+        print(f"{len(unmatched)} paper(s) not in the metadata cache (run 'litreview enrich --online' where there is a network):")
+        for row in unmatched.itertuples():
+            print(f"  {row.paper_id}: {preview(row.title)}")
+
+
+def cmd_enrich(args: argparse.Namespace) -> int:
+    review = load_review(args.config)
+    if not args.online:
+        report_matches(review)
+        matched = len(review["papers"]) - len(review.enrichment.unmatched)
+        print(f"{matched} of {len(review['papers'])} papers matched in {review.config.metadata_cache.name}")
+        return 0
+    import httpx
+
+    from .sources.arxiv import append_to_cache, fetch_arxiv_records
+
+    cache = review.config.metadata_cache
+    titles = list(review.enrichment.unmatched["title"])
+    with httpx.Client(headers={"User-Agent": f"litreview/{__version__}"}) as client:
+        result = fetch_arxiv_records(titles, client, base_url=args.api, on_record=lambda record: append_to_cache(cache, [record]))
+    print(f"asked arXiv about {len(titles)} paper(s): {len(result.found)} found and saved to {cache.name}, {len(result.not_found)} not found, {len(result.failed)} failed")
+    for title, reason in result.failed:
+        print(f"  failed: {preview(title)}: {reason}")
+    return 1 if result.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="litreview", description="Turn paper digests into a review: tables, themes, BibTeX and a site.")
     parser.add_argument("--version", action="version", version=f"litreview {__version__}")
@@ -97,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("digest", metavar="PATH", help="the digest file to add")
     add.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the date of the page it was copied from")
     add.set_defaults(func=cmd_add)
+    bib = commands.add_parser("bib", help="write bib/review.bib, bib/review.json and pin citation keys in bib/citekeys.csv")
+    bib.add_argument("--check", action="store_true", help="exit 1, naming each problem, if the committed bibliography is stale or invalid")
+    bib.add_argument("--rekey", nargs="+", metavar="PAPER_ID", help="give these papers fresh citation keys (on purpose)")
+    bib.set_defaults(func=cmd_bib)
+
+    enrich = commands.add_parser("enrich", help="report metadata matches; with --online, ask arXiv for the papers missing from the cache")
+    enrich.add_argument("--online", action="store_true", help="query the arXiv API (rate-limited, with retries) and save results to the cache")
+    enrich.add_argument("--api", default="https://export.arxiv.org/api/query", help="arXiv API address (default: %(default)s)")
+    enrich.set_defaults(func=cmd_enrich)
+
     build = commands.add_parser("build", help="run the pipeline and build the site into docs/_build/html")
     build.set_defaults(func=cmd_build)
     return parser

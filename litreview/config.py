@@ -28,6 +28,7 @@ class ReviewConfig:
     digests: tuple[DigestSource, ...]
     tables_dir: Path
     bib_dir: Path
+    metadata_cache: Path
 
     @property
     def root(self) -> Path:
@@ -70,6 +71,7 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
         digests=tuple(digests),
         tables_dir=path.parent / outputs.get("tables", "build/tables"),
         bib_dir=path.parent / outputs.get("bib", "bib"),
+        metadata_cache=path.parent / data.get("enrich", {}).get("cache", "data/arxiv-metadata.jsonl"),
     )
 
 

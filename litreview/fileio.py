@@ -11,6 +11,8 @@ from typing import IO
 
 import pandas as pd
 
+from .schema import Table
+
 
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
@@ -50,3 +52,14 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[P
             frame.to_parquet(handle, index=False)
         written += [csv_path, parquet_path]
     return written
+
+
+def read_table_csv(path: str | Path, table: Table) -> pd.DataFrame:
+    """Read a table's CSV back with its declared dtypes: empty text stays empty, empty numbers are NA."""
+    numeric = [c.name for c in table.columns if c.dtype != "string"]
+    return pd.read_csv(
+        path,
+        dtype={c.name: c.dtype for c in table.columns},
+        keep_default_na=False,
+        na_values={name: [""] for name in numeric},
+    )

@@ -1,4 +1,4 @@
-"""The order of the stages, in one place: sources -> records -> tables (-> enrich -> themes -> bib)."""
+"""The order of the stages, in one place: sources -> records -> tables -> enrich -> citekeys."""
 
 from __future__ import annotations
 
@@ -9,21 +9,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from .citekeys import assign_citekeys, load_pinned
 from .config import DEFAULT_CONFIG, ReviewConfig, load_config
+from .enrich import Enrichment, enrich_papers, load_metadata_cache
 from .records import Digest
+from .schema import TABLES
 from .sources.hf_digest import load_digest
-from .tables import build_tables
+from .tables import build_tables, ordered
 
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
 @dataclass
 class Review:
-    """A loaded review: its config (if any), its parsed digests and its tables as DataFrames."""
+    """A loaded review: its config (if any), its parsed digests, its tables as DataFrames, and
+    the reports of the stages (how titles matched the metadata cache, the citation-key pins)."""
 
     config: ReviewConfig | None
     digests: list[tuple[Digest, str]]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    enrichment: Enrichment | None = None
+    pins: pd.DataFrame | None = None
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
@@ -43,14 +49,27 @@ def load_digests_from_paths(paths: Sequence[str | Path]) -> list[tuple[Digest, s
     return [(load_digest(path), date_from_name(Path(path))) for path in paths]
 
 
-def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]]) -> Review:
+def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]], pinned: pd.DataFrame | None = None) -> Review:
+    """Run the stages. `pinned` overrides the config's citekeys.csv (used by `bib --rekey`)."""
     tables = build_tables(digests)
-    return Review(config=config, digests=digests, tables=tables)
+    cache = load_metadata_cache(config.metadata_cache) if config else load_metadata_cache("")
+    enrichment = enrich_papers(tables["papers"], cache)
+    if pinned is None:
+        pinned = load_pinned(config.bib_dir / "citekeys.csv") if config else load_pinned("")
+    first_authors = enrichment.authors[enrichment.authors["position"] == 1].set_index("paper_id")["name"]
+    pins = assign_citekeys(enrichment.papers, first_authors, pinned)
+    papers = enrichment.papers.merge(pins, on="paper_id", how="left")
+    tables["papers"] = ordered(papers, TABLES["papers"])
+    tables["authors"] = ordered(enrichment.authors, TABLES["authors"])
+    return Review(config=config, digests=digests, tables=tables, enrichment=enrichment, pins=pins)
 
 
 def load_review(config: str | Path = DEFAULT_CONFIG, digests: Sequence[str | Path] | None = None) -> Review:
-    """The review's tables as DataFrames: from the config's digests, or from the digest files given."""
-    if digests:
-        return build_review(None, load_digests_from_paths(digests))
-    review_config = load_config(config)
-    return build_review(review_config, load_digests_from_config(review_config))
+    """The review's tables as DataFrames: from the config's digests, or from the digest files given.
+
+    Digests given explicitly still use the config's metadata cache and citation keys when the
+    config exists.
+    """
+    review_config = load_config(config) if (not digests or Path(config).exists()) else None
+    loaded = load_digests_from_paths(digests) if digests else load_digests_from_config(review_config)
+    return build_review(review_config, loaded)

@@ -35,6 +35,13 @@ PAPERS = Table(
         Column("paper_id", "string", "Stable id: 'p' + 12 hex digits of the SHA-1 of the normalised title (NFKC, case-folded, single spaces)."),
         Column("title", "string", "The title exactly as written in the digest where the paper first appears."),
         Column("abstract", "string", "The abstract exactly as written (raw LaTeX kept); empty when the digest had none."),
+        Column("arxiv_id", "string", "arXiv identifier without version (e.g. 2410.13413); empty when the paper is not on arXiv or was not matched."),
+        Column("published", "string", "Date of the first arXiv version (YYYY-MM-DD); empty when unknown."),
+        Column("year", "Int64", "Year of the first version; from the arXiv id's YYMM when the date is unknown."),
+        Column("month", "Int64", "Month (1-12) of the first version, as for year."),
+        Column("primary_category", "string", "arXiv primary category (e.g. cs.CL); empty when unknown."),
+        Column("venue", "string", "Peer-reviewed venue when known (e.g. ICLR 2025); empty otherwise."),
+        Column("citekey", "string", "Citation key, pinned in bib/citekeys.csv once assigned (e.g. du2024think)."),
     ),
     sort_by=(),
 )
@@ -63,4 +70,15 @@ LINKS = Table(
     sort_by=("paper_id", "url"),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (PAPERS, PAPER_DIGESTS, LINKS)}
+AUTHORS = Table(
+    "authors",
+    "One row per author of a paper, in the order of the byline (from the metadata cache).",
+    (
+        Column("paper_id", "string", "The paper (see papers.paper_id)."),
+        Column("position", "int64", "1-based position in the byline."),
+        Column("name", "string", "The author's name as 'Given Family', Unicode kept."),
+    ),
+    sort_by=("paper_id", "position"),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (PAPERS, PAPER_DIGESTS, LINKS, AUTHORS)}

@@ -58,9 +58,10 @@ def classify_url(url: str) -> str:
 
 
 def ordered(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Columns in the declared order with the declared dtypes; rows sorted stably."""
-    frame = frame.reindex(columns=table.column_names)
-    frame = frame.astype({c.name: c.dtype for c in table.columns})
+    """The declared columns present in `frame` (a stage may add the rest later), in the declared
+    order and dtypes; rows sorted stably."""
+    columns = [c for c in table.columns if c.name in frame.columns]
+    frame = frame[[c.name for c in columns]].astype({c.name: c.dtype for c in columns})
     if table.sort_by and len(frame):
         frame = frame.sort_values(list(table.sort_by), kind="stable")
     return frame.reset_index(drop=True)
@@ -82,7 +83,7 @@ def build_tables(digests: Sequence[tuple[Digest, str]]) -> dict[str, pd.DataFram
                 papers[paper_id] = {"paper_id": paper_id, "title": paper.title, "abstract": paper.abstract}
             elif not known["abstract"] and paper.abstract:
                 known["abstract"] = paper.abstract
-    papers_frame = pd.DataFrame(list(papers.values()), columns=TABLES["papers"].column_names)
+    papers_frame = pd.DataFrame(list(papers.values()), columns=["paper_id", "title", "abstract"])
     links = [
         (row["paper_id"], url, classify_url(url))
         for row in papers.values()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from litreview import TABLES, load_review, make_paper_id, parse_digest
-from litreview.fileio import write_tables
+from litreview.fileio import read_table_csv, write_tables
 from litreview.tables import build_tables, classify_url, find_urls
 
 from .conftest import SEED_DIGEST, digest_text, long_abstract
@@ -79,10 +79,9 @@ def test_two_runs_write_byte_identical_files(tmp_path: Path):
 def test_csv_round_trips_exactly(tmp_path: Path):
     tables = load_review(digests=[SEED_DIGEST]).tables
     write_tables(tables, tmp_path)
-    back = pd.read_csv(tmp_path / "papers.csv", dtype=str, keep_default_na=False)
-    assert back.values.tolist() == tables["papers"].values.tolist()
-    parquet = pd.read_parquet(tmp_path / "papers.parquet")
-    pd.testing.assert_frame_equal(parquet, tables["papers"])
+    for name, table in TABLES.items():
+        pd.testing.assert_frame_equal(read_table_csv(tmp_path / f"{name}.csv", table), tables[name])
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"), tables[name])
 
 
 def test_paper_ids_survive_a_second_digest():

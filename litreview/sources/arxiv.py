@@ -35,7 +35,6 @@ MIN_SIMILARITY = 90.0
 CACHE_KEYS = ("title", "arxiv_id", "authors", "published", "primary_category", "venue", "checked")
 _ABS_ID = re.compile(r"/abs/(?P<id>.+?)(?:v\d+)?$")
 _WHITESPACE = re.compile(r"\s+")
-_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def _get_feed(
         except httpx.TransportError as exc:  # e.g. an unsupported scheme or a proxy error: not transient
             raise _Failure(f"request failed: {type(exc).__name__}: {exc}") from None
         else:
-            if response.status_code in _RETRY_STATUS:
+            if response.status_code == 429 or response.is_server_error:
                 reason = f"HTTP {response.status_code}"
             elif not response.is_success:
                 raise _Failure(f"HTTP {response.status_code}")

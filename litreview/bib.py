@@ -1,0 +1,138 @@
+"""BibTeX and CSL-JSON from the enriched tables, through bibtexparser v2's model and writer.
+
+Entries: arXiv papers are `@misc` with eprint/archivePrefix/primaryClass; a known venue gives
+`@inproceedings` or `@article` with the eprint kept; a paper without arXiv id gets a note. Every text
+field goes through `latex.bibtex_text`, so nothing from the web acts as BibTeX or LaTeX syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+import bibtexparser
+import pandas as pd
+from bibtexparser.library import Library
+from bibtexparser.middlewares import AddEnclosingMiddleware, MonthAbbreviationMiddleware
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+from bibtexparser.model import Entry, Field
+
+from .latex import bibtex_text, interpret_text_escapes
+
+_PUBLISHED_AS = re.compile(r"^(?P<venue>.*?) \(published as '(?P<title>.*)'\)$")
+_TRAILING_YEAR = re.compile(r"\s*\(\d{4}\)$")
+_VENUE_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_JOURNAL_WORDS = ("journal", "transactions", "npj ", "letters", "review")
+
+
+def split_venue(venue: str) -> tuple[str, str]:
+    """('NeurIPS 2024', '') or, for "ACL 2025 (published as 'Other Title')", ('ACL 2025', 'Other Title')."""
+    match = _PUBLISHED_AS.match(venue)
+    return (match["venue"], match["title"]) if match else (venue, "")
+
+
+def entry_type(venue: str) -> str:
+    if not venue:
+        return "misc"
+    return "article" if any(word in venue.lower() for word in _JOURNAL_WORDS) else "inproceedings"
+
+
+def bib_fields(paper: dict, authors: list[str], digest_date: str) -> list[tuple[str, object]]:
+    """The fields of one entry, in the order they are written."""
+    venue, published_as = split_venue(paper["venue"])
+    kind = entry_type(venue)
+    fields: list[tuple[str, object]] = [("title", bibtex_text(paper["title"], protect_case=True))]
+    if authors:
+        fields.append(("author", " and ".join(bibtex_text(name) for name in authors)))
+    else:
+        # BibTeX styles sort by author, or by the `key` field when there is none.
+        fields.append(("key", bibtex_text(paper["title"])))
+    if kind == "inproceedings":
+        fields.append(("booktitle", bibtex_text(venue)))
+    elif kind == "article":
+        fields.append(("journal", bibtex_text(_TRAILING_YEAR.sub("", venue))))
+    venue_year = _VENUE_YEAR.search(venue)
+    if venue_year:
+        # A published paper is cited by the year of its venue, not of its first preprint.
+        fields.append(("year", int(venue_year.group(0))))
+    elif not pd.isna(paper["year"]):
+        fields.append(("year", int(paper["year"])))
+        fields.append(("month", int(paper["month"])))
+    notes = []
+    if paper["arxiv_id"]:
+        fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
+        if paper["primary_category"]:
+            fields.append(("primaryClass", paper["primary_category"]))
+    else:
+        notes.append(f"Listed in the Hugging Face papers digest of {digest_date}; no arXiv record was found")
+    if published_as:
+        notes.append(f"Published as: {published_as}")
+    if notes:
+        fields.append(("note", bibtex_text("; ".join(notes))))
+    if paper["abstract"]:
+        fields.append(("abstract", bibtex_text(paper["abstract"])))
+    return fields
+
+
+def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame) -> Library:
+    """One entry per paper with a citation key (column `citekey`), sorted by key."""
+    names = authors.sort_values(["paper_id", "position"]).groupby("paper_id", sort=False)["name"].agg(list).to_dict()
+    first_date = appearances.groupby("paper_id")["digest_date"].min().to_dict()
+    entries = []
+    for paper in papers.sort_values("citekey").to_dict("records"):
+        fields = bib_fields(paper, names.get(paper["paper_id"], []), first_date.get(paper["paper_id"], ""))
+        entries.append(Entry(entry_type(split_venue(paper["venue"])[0]), paper["citekey"], [Field(k, v) for k, v in fields]))
+    return Library(entries)
+
+
+def write_bibtex(library: Library) -> str:
+    """BibTeX text. Month numbers become month macros (`mar`), every other value is braced."""
+    stack = [
+        MonthAbbreviationMiddleware(allow_inplace_modification=True),
+        AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=True, default_enclosing="{", allow_inplace_modification=True),
+    ]
+    return bibtexparser.write_string(library, unparse_stack=stack)
+
+
+def csl_name(name: str) -> dict[str, str]:
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+    except InvalidNameError:
+        return {"literal": name}
+    family = " ".join(parts.von + parts.last)
+    given = " ".join(parts.first)
+    return {"family": family, "given": given} if given else {"family": family}
+
+
+def csl_items(papers: pd.DataFrame, authors: pd.DataFrame) -> list[dict]:
+    """CSL-JSON items (for Zotero, Pandoc, Quarto), sorted by key; text is plain Unicode."""
+    names = authors.sort_values(["paper_id", "position"]).groupby("paper_id", sort=False)["name"].agg(list).to_dict()
+    items = []
+    for paper in papers.sort_values("citekey").to_dict("records"):
+        venue, published_as = split_venue(paper["venue"])
+        kind = {"misc": "article", "inproceedings": "paper-conference", "article": "article-journal"}[entry_type(venue)]
+        item: dict[str, object] = {"id": paper["citekey"], "type": kind, "title": interpret_text_escapes(paper["title"])}
+        if paper["paper_id"] in names:
+            item["author"] = [csl_name(n) for n in names[paper["paper_id"]]]
+        venue_year = _VENUE_YEAR.search(venue)
+        if venue_year:
+            item["issued"] = {"date-parts": [[int(venue_year.group(0))]]}
+        elif paper["published"]:
+            item["issued"] = {"date-parts": [[int(x) for x in paper["published"].split("-")]]}
+        elif not pd.isna(paper["year"]):
+            item["issued"] = {"date-parts": [[int(paper["year"]), int(paper["month"])]]}
+        if venue:
+            item["container-title"] = _TRAILING_YEAR.sub("", venue)
+        if paper["arxiv_id"]:
+            item.update({"number": f"arXiv:{paper['arxiv_id']}", "publisher": "arXiv", "URL": f"https://arxiv.org/abs/{paper['arxiv_id']}"})
+        if published_as:
+            item["note"] = f"Published as: {published_as}"
+        if paper["abstract"]:
+            item["abstract"] = interpret_text_escapes(paper["abstract"])
+        items.append(item)
+    return items
+
+
+def write_csl_json(items: Iterable[dict]) -> str:
+    return json.dumps(list(items), ensure_ascii=False, indent=2) + "\n"

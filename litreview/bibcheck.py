@@ -1,0 +1,83 @@
+"""What `litreview bib` writes, and `--check`: is the committed bibliography fresh and valid?
+
+Validity is judged by real consumers: bibtexparser v2 (no failed blocks, no duplicate keys or
+fields) and pybtex in strict mode.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import bibtexparser
+import pybtex.errors
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+from pybtex.database import parse_string as pybtex_parse_string
+from pybtex.exceptions import PybtexError
+
+from .bib import build_library, csl_items, write_bibtex, write_csl_json
+from .citekeys import write_pinned
+from .fileio import write_text_atomic
+from .pipeline import Review
+
+
+def bib_outputs(review: Review) -> dict[str, str]:
+    """File name (inside the bib folder) -> the text regeneration would write."""
+    papers, authors = review["papers"], review["authors"]
+    library = build_library(papers, authors, review["paper_digests"])
+    pins = review.pins.to_csv(index=False, lineterminator="\n")
+    return {
+        "review.bib": write_bibtex(library),
+        "review.json": write_csl_json(csl_items(papers, authors)),
+        "citekeys.csv": pins,
+    }
+
+
+def write_bib_outputs(review: Review, bib_dir: Path) -> list[Path]:
+    written = []
+    for name, text in bib_outputs(review).items():
+        if name == "citekeys.csv":
+            write_pinned(bib_dir / name, review.pins)
+        else:
+            write_text_atomic(bib_dir / name, text)
+        written.append(bib_dir / name)
+    return written
+
+
+def consumer_problems(text: str, where: str) -> list[str]:
+    """Problems that bibtexparser v2 or strict pybtex find in BibTeX text."""
+    problems = []
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        kind = {DuplicateBlockKeyBlock: "duplicate key", DuplicateFieldKeyBlock: "duplicate field"}.get(type(block), "unparsable entry")
+        problems.append(f"{where}:{block.start_line + 1}: bibtexparser: {kind}: {block.error}")
+    saved = pybtex.errors.strict
+    pybtex.errors.strict = True
+    try:
+        pybtex_parse_string(text, "bibtex")
+    except PybtexError as exc:
+        problems.append(f"{where}: pybtex: {exc}")
+    finally:
+        pybtex.errors.strict = saved
+    return problems
+
+
+def check_bib(review: Review, bib_dir: Path) -> list[str]:
+    """Every problem with the committed bibliography, each naming its file; empty when all is well."""
+    problems = []
+    for name, expected in bib_outputs(review).items():
+        path = bib_dir / name
+        if not path.exists():
+            problems.append(f"{path}: missing; run 'litreview bib' to write it")
+            continue
+        actual = path.read_text(encoding="utf-8")
+        if name == "review.bib":
+            problems += consumer_problems(actual, str(path))
+            keys = {entry.key for entry in bibtexparser.parse_string(actual).entries}
+            missing = sorted(set(review["papers"]["citekey"]) - keys)
+            problems += [f"{path}: no entry for {key}" for key in missing]
+        if actual != expected:
+            diff = list(difflib.unified_diff(actual.splitlines(), expected.splitlines(), "committed", "regenerated", n=0, lineterm=""))
+            changed = [line for line in diff[2:] if line[:1] in "+-"]
+            problems.append(f"{path}: stale, regeneration would change {len(changed)} line(s), first: {changed[0][:120] if changed else '?'}")
+    return problems

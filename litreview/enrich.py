@@ -1,0 +1,122 @@
+"""Bibliographic facts for papers (arXiv id, authors, first-version date, category, venue).
+
+Offline first: facts come from the review's metadata cache (`data/arxiv-metadata.jsonl`, one JSON
+object a line, keyed by title). Titles match exactly after normalisation, else fuzzily (rapidfuzz)
+at or above FUZZY_THRESHOLD; every fuzzy or missing match is reported by `enrich_papers`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .errors import ConfigError
+from .records import normalise_title
+
+# Two distinct seed papers never score above 66 against each other, while copies of one title that
+# differ in punctuation, a typo or a subtitle dash score 92 or more (tests/test_enrich.py checks both).
+FUZZY_THRESHOLD = 90.0
+CACHE_FIELDS = ("title", "arxiv_id", "authors", "published", "primary_category", "venue", "checked")
+_ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """Enriched papers, their authors, and how each paper was matched."""
+
+    papers: pd.DataFrame
+    authors: pd.DataFrame
+    matches: pd.DataFrame  # paper_id, title, match ('exact', 'fuzzy', 'none'), score, cache_title
+
+    @property
+    def unmatched(self) -> pd.DataFrame:
+        return self.matches[self.matches["match"] == "none"]
+
+    @property
+    def fuzzy(self) -> pd.DataFrame:
+        return self.matches[self.matches["match"] == "fuzzy"]
+
+
+def load_metadata_cache(path: str | Path) -> pd.DataFrame:
+    """Read the JSON-lines cache; a malformed line is an error naming the file and line."""
+    path = Path(path)
+    rows = []
+    if not path.exists():
+        return pd.DataFrame(columns=list(CACHE_FIELDS))
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get("title"), str):
+            raise ConfigError(f"{path}:{number}: each line must be a JSON object with a 'title'")
+        rows.append({field: record.get(field) for field in CACHE_FIELDS})
+    return pd.DataFrame(rows, columns=list(CACHE_FIELDS))
+
+
+def date_parts(published: str | None, arxiv_id: str | None) -> tuple[int | None, int | None]:
+    """Year and month of the first version; where the date is unknown, the arXiv id's YYMM gives them."""
+    if published:
+        return int(published[:4]), int(published[5:7])
+    match = _ARXIV_ID.match(arxiv_id or "")
+    if match:
+        return 2000 + int(match.group(1)), int(match.group(2))
+    return None, None
+
+
+def match_titles(papers: pd.DataFrame, cache: pd.DataFrame) -> pd.DataFrame:
+    """For each paper, the cache row it matches (exact, then fuzzy; NA when none), with the score."""
+    cache_keys = list(cache["title"].map(normalise_title))
+    exact_index = {key: i for i, key in reversed(list(enumerate(cache_keys)))}
+    keys = papers["title"].map(normalise_title).tolist()
+    rows: list[int | None] = [exact_index.get(key) for key in keys]
+    scores = [100.0 if row is not None else 0.0 for row in rows]
+    kinds = ["exact" if row is not None else "none" for row in rows]
+    for i, key in enumerate(keys):
+        if rows[i] is None and cache_keys:
+            best = process.extractOne(key, cache_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+            if best:
+                rows[i], scores[i], kinds[i] = best[2], round(best[1], 1), "fuzzy"
+    return pd.DataFrame(
+        {
+            "paper_id": papers["paper_id"].to_numpy(),
+            "title": papers["title"].to_numpy(),
+            "cache_row": pd.array(rows, dtype="Int64"),
+            "score": scores,
+            "match": kinds,
+        }
+    )
+
+
+def enrich_papers(papers: pd.DataFrame, cache: pd.DataFrame) -> Enrichment:
+    """Add arxiv_id, published, year, month, primary_category, venue to papers; build `authors`."""
+    matches = match_titles(papers, cache)
+    # Unmatched papers point at an all-empty row appended after the cache's last row.
+    padded = pd.concat([cache, pd.DataFrame([dict.fromkeys(CACHE_FIELDS)])], ignore_index=True)
+    positions = matches["cache_row"].fillna(len(cache)).astype(int).to_numpy()
+    facts = padded.iloc[positions].reset_index(drop=True)
+    enriched = papers.reset_index(drop=True).copy()
+    for column in ("arxiv_id", "published", "primary_category", "venue"):
+        enriched[column] = facts[column].where(facts[column].notna(), None).astype("string").fillna("")
+    years, months = zip(*(date_parts(p or None, a or None) for p, a in zip(enriched["published"], enriched["arxiv_id"]))) if len(enriched) else ((), ())
+    enriched["year"] = pd.array(years, dtype="Int64")
+    enriched["month"] = pd.array(months, dtype="Int64")
+    authors = [
+        (paper_id, position, name)
+        for paper_id, names in zip(enriched["paper_id"], facts["authors"])
+        if isinstance(names, list)
+        for position, name in enumerate(names, start=1)
+    ]
+    matches = matches.assign(cache_title=facts["title"].fillna("").to_numpy())
+    return Enrichment(
+        papers=enriched,
+        authors=pd.DataFrame(authors, columns=["paper_id", "position", "name"]),
+        matches=matches.drop(columns="cache_row"),
+    )

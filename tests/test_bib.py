@@ -1,0 +1,226 @@
+"""The bibliography, checked by its real consumers: bibtexparser v2, strict pybtex, and BibTeX."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import bibtexparser
+import pybtex.errors
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pybtex.database import parse_string as pybtex_parse
+
+from litreview import load_review
+from litreview.bib import build_library, write_bibtex
+from litreview.bibcheck import check_bib, consumer_problems
+from litreview.latex import bibtex_text
+
+from .conftest import ROOT, digest_text, long_abstract
+
+BIB = ROOT / "bib" / "review.bib"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "litreview", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def run_bibtex(bib: Path, workdir: Path) -> tuple[str, str]:
+    """Real LaTeX + BibTeX on a document citing every entry; returns (bibtex stdout, .bbl text)."""
+    shutil.copy(bib, workdir / "refs.bib")
+    (workdir / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n"
+        "\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n"
+    )
+    subprocess.run(["latex", "-interaction=nonstopmode", "doc.tex"], cwd=workdir, capture_output=True, check=False)
+    result = subprocess.run(["bibtex", "doc"], cwd=workdir, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    return result.stdout, (workdir / "doc.bbl").read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture
+def hostile_review(tmp_path: Path) -> Path:
+    (tmp_path / "data" / "digests").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "data" / "hostile-digest.txt", tmp_path / "data" / "digests" / "2025-03-12-hostile.txt")
+    (tmp_path / "review.toml").write_text('[review]\ntitle = "Hostile"\n[[digests]]\npath = "data/digests/2025-03-12-hostile.txt"\ndate = "2025-03-12"\n')
+    result = run("bib", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path
+
+
+def test_committed_bib_is_fresh_and_valid():
+    review = load_review(ROOT / "review.toml")
+    assert check_bib(review, ROOT / "bib") == []
+
+
+def test_bibtexparser_reads_every_paper():
+    library = bibtexparser.parse_string(BIB.read_text(encoding="utf-8"))
+    assert library.failed_blocks == []
+    assert len(library.entries) == 97
+    keys = [entry.key for entry in library.entries]
+    assert keys == sorted(keys) and len(set(keys)) == 97
+
+
+def test_pybtex_strict_reads_it():
+    pybtex.errors.strict = True
+    data = pybtex_parse(BIB.read_text(encoding="utf-8"), "bibtex")
+    assert len(data.entries) == 97
+    # An escaped percent sign does not truncate the field.
+    abstract = data.entries["alnuhait2024factcheckmate"].fields["abstract"]
+    assert "over 70\\% preemptive detection accuracy" in abstract and abstract.endswith("around 3.16 seconds.")
+
+
+def test_real_bibtex_zero_warnings_one_bibitem_per_paper(tmp_path: Path):
+    stdout, bbl = run_bibtex(BIB, tmp_path)
+    assert "Warning" not in stdout and "error" not in stdout.lower(), stdout
+    assert bbl.count("\\bibitem") == 97
+
+
+def test_arxiv_ids_equal_the_metadata():
+    cache = {json.loads(line)["title"]: json.loads(line)["arxiv_id"] for line in (ROOT / "data" / "arxiv-metadata.jsonl").read_text().splitlines()}
+    library = bibtexparser.parse_string(BIB.read_text(encoding="utf-8"))
+    eprints = sorted(entry["eprint"] for entry in library.entries if "eprint" in entry.fields_dict)
+    assert len(eprints) == 95
+    assert eprints == sorted(v for v in cache.values() if v)
+    papers = load_review(ROOT / "review.toml")["papers"]
+    assert {title: arxiv_id or None for title, arxiv_id in zip(papers["title"], papers["arxiv_id"])} == cache
+
+
+def test_entry_types_and_fields():
+    entries = {e.key: e for e in bibtexparser.parse_string(BIB.read_text(encoding="utf-8")).entries}
+    think = entries["du2024think"]
+    assert think.entry_type == "misc"
+    assert {f.key for f in think.fields} >= {"title", "author", "year", "month", "eprint", "archivePrefix", "primaryClass"}
+    assert think["archivePrefix"] == "arXiv" and think["eprint"] == "2410.13413" and think["year"] == "2024"
+    ansell = entries["ansell2021composable"]
+    assert ansell.entry_type == "inproceedings" and ansell["booktitle"] == "ACL 2022" and ansell["year"] == "2022"
+    assert "Ivan Vulić" in ansell["author"]
+    assert "{LLMs}" in entries["aw2023instructiontuning"]["title"]
+    no_arxiv = entries["anonndillusory"]
+    assert "eprint" not in no_arxiv.fields_dict and "no arXiv record" in no_arxiv["note"]
+
+
+def test_csl_json():
+    items = json.loads((ROOT / "bib" / "review.json").read_text(encoding="utf-8"))
+    assert len(items) == 97 and [i["id"] for i in items] == sorted(i["id"] for i in items)
+    think = next(i for i in items if i["id"] == "du2024think")
+    assert think["author"][0] == {"family": "Du", "given": "Chengyu"}
+    assert think["issued"] == {"date-parts": [[2024, 10, 17]]}
+    assert "(avg. from 49.6% to 53.5%)" in think["abstract"]
+
+
+def test_hostile_text_survives_all_consumers(hostile_review: Path, tmp_path: Path):
+    bib = hostile_review / "bib" / "review.bib"
+    text = bib.read_text(encoding="utf-8")
+    assert consumer_problems(text, str(bib)) == []
+    library = bibtexparser.parse_string(text)
+    assert len(library.entries) == 2 and library.failed_blocks == []
+    stdout, bbl = run_bibtex(bib, tmp_path)
+    assert "Warning" not in stdout and bbl.count("\\bibitem") == 2
+    assert "Łukasz" in text and "漢字" in text
+    # The title that looks like a BibTeX entry is text inside one field, not a second entry.
+    assert "\\@misc" not in text and "@misc\\textbraceleft{}evil" in text
+    assert run("bib", "--check", cwd=hostile_review).returncode == 0
+
+
+WORDS = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80)
+
+
+@given(title=WORDS, abstract=WORDS)
+@settings(max_examples=150, deadline=None)
+def test_any_text_gives_entries_every_consumer_accepts(title: str, abstract: str):
+    import pandas as pd
+
+    papers = pd.DataFrame(
+        [{"paper_id": "p1", "title": title, "abstract": abstract, "arxiv_id": "", "published": "", "year": pd.NA,
+          "month": pd.NA, "primary_category": "", "venue": "", "citekey": "key1"}]
+    )
+    authors = pd.DataFrame({"paper_id": ["p1"], "position": [1], "name": [title[:20] or "x"]})
+    appearances = pd.DataFrame({"paper_id": ["p1"], "digest_date": ["2025-01-01"]})
+    text = write_bibtex(build_library(papers, authors, appearances))
+    assert consumer_problems(text, "generated.bib") == []
+    assert len(bibtexparser.parse_string(text).entries) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("95% of {LLMs}", r"95\% of \textbraceleft{}LLMs\textbraceright{}"),
+        (r"39\% and \textit{word}", r"39\% and word"),
+        ("a_b & $c$ #d ~e ^f", r"a\_b \& \$c\$ \#d \textasciitilde{}e \textasciicircum{}f"),
+        ("back\\slash", r"back\textbackslash{}slash"),
+    ],
+)
+def test_bibtex_text(raw: str, expected: str):
+    assert bibtex_text(raw) == expected
+
+
+@pytest.mark.parametrize(("title", "protected"), [("DeepSeek-R1 for LLMs: CoT", ["{DeepSeek-R1}", "{LLMs}:", "{CoT}"]), ("Plain Title Case", [])])
+def test_case_protection(title: str, protected: list[str]):
+    text = bibtex_text(title, protect_case=True)
+    for word in protected:
+        assert word in text
+    assert text.count("{") == len(protected)
+
+
+def test_keys_survive_a_second_digest_and_a_metadata_change(review_dir: Path):
+    shutil.copytree(ROOT / "bib", review_dir / "bib")
+    shutil.copy(ROOT / "data" / "arxiv-metadata.jsonl", review_dir / "data" / "arxiv-metadata.jsonl")
+    before = (review_dir / "bib" / "citekeys.csv").read_text()
+    # Metadata changes: the first paper's first author and year are different now.
+    cache = review_dir / "data" / "arxiv-metadata.jsonl"
+    lines = cache.read_text().splitlines()
+    first = json.loads(lines[0])
+    first.update(authors=["Someone Else"], published="2019-01-01")
+    cache.write_text("\n".join([json.dumps(first)] + lines[1:]) + "\n")
+    new = review_dir.parent / "second.txt"
+    new.write_text(digest_text([("A Brand New Paper About Forgetting", long_abstract("forgetting"))]))
+    assert run("add", str(new), "--date", "2025-04-01", cwd=review_dir).returncode == 0
+    assert run("bib", cwd=review_dir).returncode == 0
+    after = (review_dir / "bib" / "citekeys.csv").read_text()
+    assert after.startswith(before)
+    assert after[len(before):].startswith("p") and after.count("\n") == before.count("\n") + 1
+    entries = {e.key: e for e in bibtexparser.parse_string((review_dir / "bib" / "review.bib").read_text()).entries}
+    assert entries["du2024think"]["author"] == "Someone Else"  # the key stayed, the entry follows the facts
+
+
+def test_rekey_changes_only_that_key(review_dir: Path):
+    shutil.copytree(ROOT / "bib", review_dir / "bib")
+    shutil.copy(ROOT / "data" / "arxiv-metadata.jsonl", review_dir / "data" / "arxiv-metadata.jsonl")
+    pins = (review_dir / "bib" / "citekeys.csv").read_text().splitlines()
+    paper_id = pins[1].split(",")[0]
+    cache = review_dir / "data" / "arxiv-metadata.jsonl"
+    lines = cache.read_text().splitlines()
+    first = json.loads(lines[0])
+    first.update(authors=["Ada Lovelace"])
+    cache.write_text("\n".join([json.dumps(first)] + lines[1:]) + "\n")
+    result = run("bib", "--rekey", paper_id, cwd=review_dir)
+    assert result.returncode == 0, result.stderr
+    assert f"{paper_id}: new citation key lovelace2024think" in result.stdout
+    after = (review_dir / "bib" / "citekeys.csv").read_text().splitlines()
+    assert after[:1] + after[1:-1] == pins[:1] + pins[2:]
+    assert after[-1] == f"{paper_id},lovelace2024think"
+
+
+def test_check_names_each_problem(review_dir: Path):
+    shutil.copytree(ROOT / "bib", review_dir / "bib")
+    shutil.copy(ROOT / "data" / "arxiv-metadata.jsonl", review_dir / "data" / "arxiv-metadata.jsonl")
+    assert run("bib", "--check", cwd=review_dir).returncode == 0
+    bib = review_dir / "bib" / "review.bib"
+    text = bib.read_text()
+    first_entry_end = text.index("\n}\n") + 3
+    # Duplicate the first entry, drop the last one: a duplicate key, a missing paper, a stale file.
+    last_entry = text.rindex("@")
+    bib.write_text(text[:first_entry_end] + text[:first_entry_end] + text[first_entry_end:last_entry])
+    result = run("bib", "--check", cwd=review_dir)
+    assert result.returncode == 1
+    assert "duplicate key" in result.stderr
+    assert "no entry for " in result.stderr
+    assert "stale, regeneration would change" in result.stderr
+    bib.write_text(text.replace("title = {", "title = {{", 1))
+    result = run("bib", "--check", cwd=review_dir)
+    assert result.returncode == 1 and "pybtex" in result.stderr or "bibtexparser" in result.stderr
