@@ -26,11 +26,16 @@ def bib_outputs(review: Review) -> dict[str, str]:
     papers, authors = review["papers"], review["authors"]
     library = build_library(papers, authors, review["paper_digests"])
     pins = review.pins.to_csv(index=False, lineterminator="\n")
-    return {
+    outputs = {
         "review.bib": write_bibtex(library),
         "review.json": write_csl_json(csl_items(papers, authors)),
         "citekeys.csv": pins,
     }
+    themes = review.tables.get("paper_themes")
+    for theme in review.themes.ids if review.themes else ():
+        members = papers[papers["paper_id"].isin(themes.loc[themes["theme"] == theme, "paper_id"])]
+        outputs[f"{theme}.bib"] = write_bibtex(build_library(members, authors, review["paper_digests"]))
+    return outputs
 
 
 def write_bib_outputs(review: Review, bib_dir: Path) -> list[Path]:
@@ -71,11 +76,12 @@ def check_bib(review: Review, bib_dir: Path) -> list[str]:
             problems.append(f"{path}: missing; run 'litreview bib' to write it")
             continue
         actual = path.read_text(encoding="utf-8")
-        if name == "review.bib":
+        if name.endswith(".bib"):
             problems += consumer_problems(actual, str(path))
             keys = {entry.key for entry in bibtexparser.parse_string(actual).entries}
-            missing = sorted(set(review["papers"]["citekey"]) - keys)
-            problems += [f"{path}: no entry for {key}" for key in missing]
+            if name == "review.bib":
+                missing = sorted(set(review["papers"]["citekey"]) - keys)
+                problems += [f"{path}: no entry for {key}" for key in missing]
         if actual != expected:
             diff = list(difflib.unified_diff(actual.splitlines(), expected.splitlines(), "committed", "regenerated", n=0, lineterm=""))
             changed = [line for line in diff[2:] if line[:1] in "+-"]

@@ -65,16 +65,17 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site import build_site, generate_pages
+    from .site.build import SitePaths, build_site
 
     review = load_review(args.config)
-    write_tables(review.tables, review.config.tables_dir)
-    docs = review.config.root / "docs"
-    generate_pages(review, docs)
-    out = docs / "_build" / "html"
-    status = build_site(docs, out)
+    status, results = build_site(review, review.config.root / "notebooks", quiet=not args.verbose)
+    for result in results:
+        print(f"notebook {result.describe()}")
+    index = SitePaths(review.config.root).html / "index.html"
     if status == 0:
-        print(f"site built: open {(out / 'index.html').resolve().as_uri()}")
+        print(f"site built: open {index.resolve().as_uri()}")
+    else:
+        print("the Sphinx build reported warnings or errors (see above); the site is incomplete", file=sys.stderr)
     return status
 
 
@@ -136,6 +137,62 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def cmd_themes(args: argparse.Namespace) -> int:
+    from .themes import explain_paper
+
+    review = load_review(args.config)
+    if args.explain:
+        print(explain_paper(args.explain, review["papers"], review.themes, review.curation))
+        return 0
+    counts = review["paper_themes"].groupby(["theme", "source"]).size()
+    for (theme, source), count in counts.items():
+        print(f"{theme}: {count} paper(s) by {source}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import format_evaluation
+    from .report import compute_evaluation
+
+    review = load_review(args.config)
+    labels = args.labels or review.config.labels_file
+    if labels is None:
+        raise LitreviewError("no labels: pass --labels CSV or set [themes] labels in the review config")
+    evaluation = compute_evaluation(review, labels, use_curation=not args.no_curation, split=args.split)
+    what = "without curation" if args.no_curation else "with curation"
+    print(format_evaluation(evaluation, f"{Path(labels).name}, {args.split} split, classifier {what}"))
+    return 0
+
+
+def notebook_sources(config_root: Path, given: str | None) -> Path:
+    """The notebooks to run: those given, the review's own, or the ones shipped with litreview."""
+    if given:
+        return Path(given)
+    own = config_root / "notebooks"
+    return own if own.is_dir() else Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from .notebooks import export_notebooks, prepare_notebook, run_notebooks
+
+    config = load_config(args.config)
+    sources = sorted(notebook_sources(config.root, args.notebooks).glob("*.ipynb"))
+    if not sources:
+        raise LitreviewError(f"no notebooks (*.ipynb) in {notebook_sources(config.root, args.notebooks)}")
+    out = Path(args.out) if args.out else config.root / "build" / "notebooks"
+    prepared = [prepare_notebook(s, out / "source" / s.name, {"config": str(config.path)}, "") for s in sources]
+    cache = config.root / "build" / "jupyter_cache"
+    results = run_notebooks(prepared, cache)
+    for result in results:
+        print(result.describe())
+    if any(r.status == "failed" for r in results):
+        return 1
+    if args.action == "export":
+        for path in export_notebooks(prepared, cache, out):
+            print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="litreview", description="Turn paper digests into a review: tables, themes, BibTeX and a site.")
     parser.add_argument("--version", action="version", version=f"litreview {__version__}")
@@ -165,7 +222,24 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--api", default="https://export.arxiv.org/api/query", help="arXiv API address (default: %(default)s)")
     enrich.set_defaults(func=cmd_enrich)
 
+    themes = commands.add_parser("themes", help="count the papers per theme, or explain one paper's scores and evidence")
+    themes.add_argument("--explain", metavar="PAPER_ID", help="print the scores, signals and evidence for one paper")
+    themes.set_defaults(func=cmd_themes)
+
+    evaluate = commands.add_parser("evaluate", help="per-theme precision, recall and F1 against hand labels, with every error")
+    evaluate.add_argument("--labels", metavar="CSV", help="hand labels (default: [themes] labels of the config)")
+    evaluate.add_argument("--no-curation", action="store_true", help="measure the classifier alone, without data/curation.toml")
+    evaluate.add_argument("--split", choices=["all", "tune", "holdout"], default="all", help="which labelled papers to count (default: %(default)s)")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    notebooks = commands.add_parser("notebooks", help="run the notebooks on a review (--config), or run and export them")
+    notebooks.add_argument("action", choices=["run", "export"], help="run: execute and report each notebook; export: also write .ipynb, HTML and .py")
+    notebooks.add_argument("--notebooks", metavar="DIR", help="the notebooks to run (default: the review's notebooks/, else litreview's)")
+    notebooks.add_argument("--out", metavar="DIR", help="build folder (default: build/notebooks of the review)")
+    notebooks.set_defaults(func=cmd_notebooks)
+
     build = commands.add_parser("build", help="run the pipeline and build the site into docs/_build/html")
+    build.add_argument("--verbose", action="store_true", help="show Sphinx's progress, not only its warnings")
     build.set_defaults(func=cmd_build)
     return parser
 
@@ -177,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LitreviewError as exc:
         print(f"litreview: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the output was piped into a command that stopped reading (e.g. head)
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

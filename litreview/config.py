@@ -29,6 +29,9 @@ class ReviewConfig:
     tables_dir: Path
     bib_dir: Path
     metadata_cache: Path
+    themes_file: Path | None
+    curation_file: Path
+    labels_file: Path | None
 
     @property
     def root(self) -> Path:
@@ -46,6 +49,14 @@ def parse_date(value: object, where: str) -> str:
         raise ConfigError(f"{where}: date {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def themes_file(root: Path, named: str | None) -> Path | None:
+    """The theme definitions: the file the config names, else themes.toml beside it, else None
+    (the pipeline then uses the definitions shipped with litreview)."""
+    if named:
+        return root / named
+    return root / "themes.toml" if (root / "themes.toml").exists() else None
+
+
 def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
     path = Path(path).resolve()
     try:
@@ -56,6 +67,7 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     review = data.get("review", {})
     outputs = data.get("outputs", {})
+    themes = data.get("themes", {})
     digests = []
     for index, entry in enumerate(data.get("digests", []), start=1):
         where = f"{path}: [[digests]] entry {index}"
@@ -72,6 +84,9 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
         tables_dir=path.parent / outputs.get("tables", "build/tables"),
         bib_dir=path.parent / outputs.get("bib", "bib"),
         metadata_cache=path.parent / data.get("enrich", {}).get("cache", "data/arxiv-metadata.jsonl"),
+        themes_file=themes_file(path.parent, themes.get("definitions")),
+        curation_file=path.parent / themes.get("curation", "data/curation.toml"),
+        labels_file=path.parent / themes["labels"] if themes.get("labels") else None,
     )
 
 

@@ -22,6 +22,7 @@ from .errors import ConfigError
 from .records import make_paper_id
 
 SPLIT_SALT = "litreview-split:"
+SPLITS = ("tune", "holdout", "all")
 ERROR_COLUMNS = ["theme", "kind", "paper_id", "title", "score", "evidence"]
 
 
@@ -30,7 +31,8 @@ class Evaluation:
     """Per-theme metrics (`metrics`: theme, precision, recall, f1, support, tp, fp, fn) and the errors.
 
     `errors` has one row per false positive ("FP") or false negative ("FN") with the title and the
-    evidence the classifier gave (for a false negative: its best-scoring sentence, if any scored).
+    evidence the classifier gave; a false negative has a score and evidence (its best sentence, if
+    any signal fired) only when `evaluate` was given the scores. `papers`: labelled papers counted.
     """
 
     metrics: pd.DataFrame
@@ -66,3 +68,60 @@ def split_labels(labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     ids = labels["title"].map(make_paper_id)
     bucket = ids.map(lambda pid: int(hashlib.sha256((SPLIT_SALT + pid).encode("utf-8")).hexdigest()[:8], 16) % 2)
     return labels[bucket == 0].reset_index(drop=True), labels[bucket == 1].reset_index(drop=True)
+
+
+def select_split(labels: pd.DataFrame, split: str) -> pd.DataFrame:
+    """The labels of one split: "tune", "holdout" or "all" (for `litreview evaluate --split`)."""
+    if split not in SPLITS:
+        raise ConfigError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+    return labels if split == "all" else dict(zip(SPLITS, split_labels(labels)))[split]
+
+
+def label_themes(labels: pd.DataFrame) -> list[str]:
+    """The theme columns of a labels table: every column other than title/paper_id whose values are all 0/1."""
+    return [c for c in labels.columns if c not in ("paper_id", "title") and len(labels)
+            and set(labels[c].astype(str)) <= {"0", "1"}]
+
+
+def evaluate(paper_themes: pd.DataFrame, labels: pd.DataFrame, papers: pd.DataFrame,
+             scores: pd.DataFrame | None = None) -> Evaluation:
+    """Per-theme precision, recall, F1 and support of `paper_themes` on the labelled papers.
+
+    Only labelled papers that are in `papers` count (`Evaluation.papers` says how many). `scores`
+    (from `score_papers`) is optional: with it, a false negative shows its score and best sentence.
+    """
+    labels = labels.assign(paper_id=labels["title"].map(make_paper_id))
+    labels = labels[labels["paper_id"].isin(set(papers["paper_id"]))]
+    titles = dict(zip(papers["paper_id"], papers["title"]))
+    predicted = {(p, t): (s, e) for p, t, s, e in paper_themes[["paper_id", "theme", "score", "evidence"]].itertuples(index=False)}
+    near = {} if scores is None else {(p, t): (s, e) for p, t, s, e in scores[["paper_id", "theme", "score", "evidence"]].itertuples(index=False)}
+    metrics, errors = [], []
+    for theme in label_themes(labels):
+        truth = dict(zip(labels["paper_id"], labels[theme].astype(int)))
+        tp = fp = fn = 0
+        for pid in sorted(truth):
+            hit, wanted = (pid, theme) in predicted, truth[pid] == 1
+            tp, fp, fn = tp + (hit and wanted), fp + (hit and not wanted), fn + (wanted and not hit)
+            if hit != wanted:
+                score, evidence = predicted.get((pid, theme)) or near.get((pid, theme), (float("nan"), ""))
+                errors.append((theme, "FP" if hit else "FN", pid, titles[pid], float(score), evidence))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        metrics.append((theme, precision, recall, f1, tp + fn, tp, fp, fn))
+    metrics_frame = pd.DataFrame(metrics, columns=["theme", "precision", "recall", "f1", "support", "tp", "fp", "fn"])
+    return Evaluation(metrics_frame, pd.DataFrame(errors, columns=ERROR_COLUMNS), len(labels))
+
+
+def format_evaluation(ev: Evaluation, title: str = "") -> str:
+    """A table of the metrics, then every false positive and false negative with its title and evidence."""
+    lines = [title] if title else []
+    lines.append(f"{ev.papers} labelled papers")
+    lines.append(f"{'theme':<16}{'precision':>10}{'recall':>10}{'F1':>8}{'support':>9}{'TP':>5}{'FP':>5}{'FN':>5}")
+    for m in ev.metrics.itertuples(index=False):
+        lines.append(f"{m.theme:<16}{m.precision:>10.3f}{m.recall:>10.3f}{m.f1:>8.3f}{m.support:>9}{m.tp:>5}{m.fp:>5}{m.fn:>5}")
+    for e in ev.errors.itertuples(index=False):
+        score = "" if pd.isna(e.score) else f", score {e.score:.2f}"
+        lines.append(f"{e.kind} {e.theme}: {e.paper_id} {e.title}{score}")
+        lines.append(f"    evidence: {e.evidence or '(no signal fired)'}")
+    return "\n".join(lines)

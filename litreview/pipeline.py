@@ -1,4 +1,4 @@
-"""The order of the stages, in one place: sources -> records -> tables -> enrich -> citekeys."""
+"""The order of the stages, in one place: sources -> records -> tables -> enrich -> citekeys -> themes."""
 
 from __future__ import annotations
 
@@ -11,12 +11,16 @@ import pandas as pd
 
 from .citekeys import assign_citekeys, load_pinned
 from .config import DEFAULT_CONFIG, ReviewConfig, load_config
+from .curation import Curation, load_curation
 from .enrich import Enrichment, enrich_papers, load_metadata_cache
 from .records import Digest
 from .schema import TABLES
 from .sources.hf_digest import load_digest
 from .tables import build_tables, ordered
+from .themes import ThemeSet, classify_papers, load_themes
 
+# Without a review config, the theme definitions shipped with the project are used.
+DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "themes.toml"
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
@@ -30,6 +34,8 @@ class Review:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     enrichment: Enrichment | None = None
     pins: pd.DataFrame | None = None
+    themes: ThemeSet | None = None
+    curation: Curation | None = None
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
@@ -61,7 +67,12 @@ def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]],
     papers = enrichment.papers.merge(pins, on="paper_id", how="left")
     tables["papers"] = ordered(papers, TABLES["papers"])
     tables["authors"] = ordered(enrichment.authors, TABLES["authors"])
-    return Review(config=config, digests=digests, tables=tables, enrichment=enrichment, pins=pins)
+    themes = load_themes(config.themes_file if config and config.themes_file else DEFAULT_THEMES)
+    curation = None
+    if config and config.curation_file.exists():
+        curation = load_curation(config.curation_file, set(papers["paper_id"]), set(themes.ids))
+    tables["paper_themes"] = ordered(classify_papers(tables["papers"], themes, curation), TABLES["paper_themes"])
+    return Review(config=config, digests=digests, tables=tables, enrichment=enrichment, pins=pins, themes=themes, curation=curation)
 
 
 def load_review(config: str | Path = DEFAULT_CONFIG, digests: Sequence[str | Path] | None = None) -> Review:

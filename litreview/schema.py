@@ -81,4 +81,19 @@ AUTHORS = Table(
     sort_by=("paper_id", "position"),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (PAPERS, PAPER_DIGESTS, LINKS, AUTHORS)}
+PAPER_THEMES = Table(
+    "paper_themes",
+    "One row per paper and theme it belongs to, with the evidence that decided it (themes.toml, data/curation.toml).",
+    (
+        Column("paper_id", "string", "The paper (see papers.paper_id)."),
+        Column("theme", "string", "Theme id from themes.toml (e.g. forgetting, hallucination, cot)."),
+        Column("subtheme", "string", "Sub-theme id within the theme (the one whose phrases score highest)."),
+        Column("score", "float64", "The classifier's score for the theme (threshold in themes.toml), also for curated rows."),
+        Column("evidence", "string", "The sentence of the title or abstract that contributed most, exactly as written."),
+        Column("matched", "string", "The signals that fired, joined by '; '; for curated rows 'curation: <reason>'."),
+        Column("source", "string", "'rule' (the classifier decided) or 'curation' (data/curation.toml decided)."),
+    ),
+    sort_by=("theme", "paper_id"),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (PAPERS, PAPER_DIGESTS, LINKS, AUTHORS, PAPER_THEMES)}

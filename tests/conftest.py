@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,4 +34,54 @@ def review_dir(tmp_path: Path) -> Path:
     (tmp_path / "data" / "digests").mkdir(parents=True)
     shutil.copy(SEED_DIGEST, tmp_path / "data" / "digests" / SEED_DIGEST.name)
     shutil.copy(ROOT / "review.toml", tmp_path / "review.toml")
+    shutil.copy(ROOT / "themes.toml", tmp_path / "themes.toml")
+    shutil.copy(ROOT / "data" / "curation.toml", tmp_path / "data" / "curation.toml")
     return tmp_path
+
+
+REVIEW_FILES = ["review.toml", "themes.toml", "data", "bib", "notebooks", "tests/data/seed_labels.csv"]
+
+
+def copy_review(target: Path, files: Sequence[str] = REVIEW_FILES) -> Path:
+    """A copy of the project's review (and its hand-written docs) in which a test may build."""
+    for name in files:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / name)
+    shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns("_build", "_generated"))
+    return target
+
+
+def run_litreview(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "litreview", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Kernels, IPython and matplotlib write into these folders; keep them out of the user's home."""
+    home = tmp_path_factory.mktemp("home")
+    for variable, folder in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime")):
+        os.environ[variable] = str(home / folder)
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The seed review's real site, built once per test session: (review folder, the build's result)."""
+    root = copy_review(tmp_path_factory.mktemp("seed-site"))
+    return root, run_litreview("build", cwd=root)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A review of hostile titles and abstracts (HTML, MyST, Jinja, LaTeX), built into a site."""
+    root = tmp_path_factory.mktemp("hostile-site")
+    (root / "data" / "digests").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "data" / "hostile-digest.txt", root / "data" / "digests" / "2025-03-12-hostile.txt")
+    (root / "review.toml").write_text('[review]\ntitle = "Hostile <b>review</b> {{ x }}"\n[[digests]]\npath = "data/digests/2025-03-12-hostile.txt"\ndate = "2025-03-12"\n')
+    (root / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "00-overview.ipynb", root / "notebooks")
+    shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("_build", "_generated"))
+    return root, run_litreview("build", cwd=root)

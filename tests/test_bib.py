@@ -118,9 +118,9 @@ def test_hostile_text_survives_all_consumers(hostile_review: Path, tmp_path: Pat
     text = bib.read_text(encoding="utf-8")
     assert consumer_problems(text, str(bib)) == []
     library = bibtexparser.parse_string(text)
-    assert len(library.entries) == 2 and library.failed_blocks == []
+    assert len(library.entries) == 3 and library.failed_blocks == []
     stdout, bbl = run_bibtex(bib, tmp_path)
-    assert "Warning" not in stdout and bbl.count("\\bibitem") == 2
+    assert "Warning" not in stdout and bbl.count("\\bibitem") == 3
     assert "Łukasz" in text and "漢字" in text
     # The title that looks like a BibTeX entry is text inside one field, not a second entry.
     assert "\\@misc" not in text and "@misc\\textbraceleft{}evil" in text

@@ -1,0 +1,348 @@
+"""Sort papers into themes with evidence, by weighted signals declared in `themes.toml`.
+
+A theme's score for a paper is the sum, over its signals, of the signal's weight times the number of
+sentences it fires in (at most `max_hits`). A title hit counts `title_boost` times; an abstract
+sentence that describes earlier work (a `background` pattern) counts `background_factor` times. A
+negative cancels what it overlaps (`scope = "match"`) or every hit of its theme in its sentence
+(`scope = "sentence"`). A paper belongs to a theme when its score reaches the threshold. The evidence
+is the sentence, exactly as written, that contributed most (ties: the earliest, the title first).
+Everything here is a pure function of the papers and the `ThemeSet`, except `load_themes`.
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as sre_parse
+import tomllib
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+
+import pandas as pd
+
+from .curation import Curation
+from .errors import ConfigError, LitreviewError
+
+PAPER_THEMES_COLUMNS = ["paper_id", "theme", "subtheme", "score", "evidence", "matched", "source"]
+_ABBREVIATIONS = frozenset(("e.g.", "i.e.", "et al.", "avg.", "vs.", "cf.", "approx.", "resp.", "fig.", "figs.", "eq.", "eqs.",
+                  "sec.", "no.", "nos.", "dr.", "prof.", "incl.", "viz.", "w.r.t.", "a.k.a.", "ca.", "al.", "mr.", "ms.", "e.g.,", "i.e.,"))
+_BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?:\s+|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))")
+_SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A weighted phrase or regex (`where`: both, title or abstract); as a negative, `scope` says what it cancels."""
+
+    name: str
+    pattern: re.Pattern[str]
+    weight: float = 1.0
+    where: str = "both"
+    scope: str = "match"
+    required: frozenset[str] | None = None  # casefolded strings one of which every match contains
+
+
+@dataclass(frozen=True)
+class Subtheme:
+    id: str
+    title: str
+    signals: tuple[Signal, ...]
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    description: str
+    threshold: float
+    signals: tuple[Signal, ...]
+    negatives: tuple[Signal, ...]
+    subthemes: tuple[Subtheme, ...]
+    title_boost: float = 1.5
+    max_hits: int = 2
+
+
+@dataclass(frozen=True)
+class ThemeSet:
+    path: str
+    themes: tuple[Theme, ...]
+    background: tuple[re.Pattern[str], ...] = ()
+    background_factor: float = 1.0
+
+    @property
+    def ids(self) -> list[str]:
+        return [t.id for t in self.themes]
+
+    def __getitem__(self, theme_id: str) -> Theme:
+        return next(t for t in self.themes if t.id == theme_id)
+
+
+def phrase_regex(phrase: str) -> str:
+    """A phrase as a regex: case and space/hyphen variants match, `*` ends a word stem (hallucinat*)."""
+    words = [re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") for w in re.split(r"[\s-]+", phrase.strip())]
+    start = r"\b" if re.match(r"\w", phrase.strip()) else ""
+    end = "" if phrase.endswith("*") or not re.search(r"\w$", phrase) else r"\b"
+    return start + r"[\s-]+".join(words) + end
+
+
+def required_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Casefolded strings of which every match contains one (None: no such set): an exact, cheap pre-filter."""
+    def walk(items) -> set[str] | None:
+        found, run = [], ""
+        for op, av in [*items, (None, None)]:
+            if op is LITERAL:
+                run += chr(av)
+                continue
+            found += [{run.casefold()}] if run else []
+            run, sub = "", None
+            if op is SUBPATTERN:
+                sub = walk(av[-1])
+            elif op is BRANCH:
+                subs = [walk(branch) for branch in av[1]]
+                sub = None if None in subs else set().union(*subs)
+            elif op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
+                sub = walk(av[2])
+            found += [sub] if sub else []
+        return max(found, key=lambda strings: min(map(len, strings)), default=None)
+    try:
+        strings = walk(sre_parse.parse(pattern.pattern, pattern.flags))
+    except (re.error, TypeError, ValueError):  # an unusual construct: no pre-filter, same results
+        return None
+    return frozenset(strings) if strings and all(strings) else None
+
+
+def _possible(item: Signal, folded: str) -> bool:
+    return item.required is None or any(r in folded for r in item.required)
+
+
+def _compile(entry: dict, where: str) -> tuple[str, re.Pattern[str]]:
+    if ("phrase" in entry) == ("regex" in entry):
+        raise ConfigError(f"{where}: each signal needs exactly one of 'phrase' or 'regex' (got {entry!r})")
+    source = str(entry.get("regex") or phrase_regex(str(entry["phrase"])))
+    try:
+        pattern = re.compile(source, 0 if entry.get("case_sensitive") else re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"{where}: the regex {source!r} does not compile: {exc}") from None
+    return str(entry.get("name") or entry.get("phrase") or entry["regex"]), pattern
+
+
+def _check_keys(table: dict, allowed: set[str], where: str) -> None:
+    if unknown := sorted(set(table) - allowed):
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; allowed keys are {', '.join(sorted(allowed))}")
+
+
+def _signals(entries: object, where: str, negative: bool = False) -> tuple[Signal, ...]:
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where}: expected a list of signals")
+    signals = []
+    for number, entry in enumerate(entries, start=1):
+        at, entry = f"{where} #{number}", entry if isinstance(entry, dict) else {"phrase": entry}
+        _check_keys(entry, {"name", "phrase", "regex", "case_sensitive"} | ({"scope"} if negative else {"weight", "where"}), at)
+        name, pattern = _compile(entry, at)
+        weight, place, scope = entry.get("weight", 1.0), entry.get("where", "both"), entry.get("scope", "match")
+        if not isinstance(weight, (int, float)) or place not in ("both", "title", "abstract") or scope not in ("match", "sentence"):
+            raise ConfigError(f"{at}: 'weight' must be a number, 'where' both, title or abstract, 'scope' match or sentence")
+        signals.append(Signal(name, pattern, float(weight), place, scope, required_strings(pattern)))
+    return tuple(signals)
+
+
+def _theme(table: object, where: str, defaults: dict) -> Theme:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table")
+    _check_keys(table, {"id", "title", "description", "threshold", "signals", "negatives", "subthemes", "title_boost", "max_hits"}, where)
+    theme_id = table.get("id")
+    if not isinstance(theme_id, str) or not _SLUG.match(theme_id):
+        raise ConfigError(f"{where}: 'id' must be a lower-case slug such as 'forgetting' (got {theme_id!r})")
+    where = f"{where} ({theme_id})"
+    if not isinstance(table.get("threshold"), (int, float)) or table["threshold"] <= 0 or not table.get("signals"):
+        raise ConfigError(f"{where}: a theme needs a positive 'threshold' and at least one signal")
+    subthemes = []
+    for number, sub in enumerate(table.get("subthemes", []), start=1):
+        at = f"{where} subthemes #{number}"
+        _check_keys(sub, {"id", "title", "phrases", "signals"}, at)
+        if not isinstance(sub.get("id"), str) or not _SLUG.match(sub["id"]):
+            raise ConfigError(f"{at}: 'id' must be a lower-case slug")
+        signals = _signals(list(sub.get("phrases", [])) + list(sub.get("signals", [])), at)
+        subthemes.append(Subtheme(sub["id"], str(sub.get("title", sub["id"])), signals))
+    return Theme(
+        id=theme_id, title=str(table.get("title", theme_id)), description=str(table.get("description", "")).strip(),
+        threshold=float(table["threshold"]), signals=_signals(table["signals"], f"{where} signals"),
+        negatives=_signals(table.get("negatives", []), f"{where} negatives", negative=True), subthemes=tuple(subthemes),
+        title_boost=float(table.get("title_boost", defaults.get("title_boost", 1.5))),
+        max_hits=int(table.get("max_hits", defaults.get("max_hits", 2))),
+    )
+
+
+def load_themes(path: str | Path) -> ThemeSet:
+    """Read and check a themes file; every problem is a ConfigError naming the file and the entry."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no themes file here; create it or pass its path") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    _check_keys(data, {"scoring", "themes"}, str(path))
+    scoring = data.get("scoring", {})
+    _check_keys(scoring, {"background", "background_factor", "title_boost", "max_hits"}, f"{path}: [scoring]")
+    themes = tuple(_theme(t, f"{path}: [[themes]] #{n}", scoring) for n, t in enumerate(data.get("themes", []), start=1))
+    ids = [t.id for t in themes]
+    if not themes or len(set(ids)) != len(ids):
+        raise ConfigError(f"{path}: needs at least one [[themes]] table, each with its own id (got {ids})")
+    background = tuple(s.pattern for s in _signals(scoring.get("background", []), f"{path}: [scoring] background"))
+    return ThemeSet(str(path), themes, background, float(scoring.get("background_factor", 1.0)))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; no split after abbreviations (e.g., et al., avg.) or initials."""
+    spans, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        word = text[text.rfind(" ", 0, m.start()) + 1 : m.start() + 1].lower().lstrip("([{\"'")
+        if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]\.", word) or not re.match(r"$|[A-Z0-9\"'(\[\u201c]", text[m.end() :]):
+            continue
+        if text[start : m.start() + 1].strip():
+            spans.append((start, m.start() + len(m.group().rstrip())))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
+
+
+def _fire(text: str, spans: list[tuple[int, int]], signals: tuple[Signal, ...], negatives: tuple[Signal, ...], field: str) -> list[tuple[int, int]]:
+    """Sorted (sentence index, signal index) of the signals that fire in `text` and are not cancelled.
+
+    Each regex runs sentence by sentence (a signal never spans two sentences), and only on sentences
+    holding one of its required strings; negatives are looked for only in sentences where a signal fired.
+    """
+    folded = text.casefold()
+    if not any(_possible(signal, folded) for signal in signals):
+        return []
+    folded_spans = [folded[s:e] for s, e in spans]
+    def scan(item: Signal) -> list[tuple[int, int, int]]:
+        if not _possible(item, folded):
+            return []
+        return [(k, m.start(), m.end()) for k, (s, e) in enumerate(spans) if _possible(item, folded_spans[k])
+                for m in item.pattern.finditer(text, s, e)]
+    found = [(k, index, start, end) for index, signal in enumerate(signals) if signal.where in ("both", field)
+             for k, start, end in scan(signal)]
+    blocked = [(k, start, end, n.scope) for n in (negatives if found else ()) for k, start, end in scan(n)]
+    return sorted({(k, index) for k, index, start, end in found
+                   if not any(kb == k and (scope == "sentence" or (a < end and start < b)) for kb, a, b, scope in blocked)})
+
+
+def _paper_hits(title: str, abstract: str, signals: tuple[Signal, ...], themes: ThemeSet, theme: Theme,
+                spans: list[tuple[int, int]] | None = None) -> list[tuple[str, str, float, str]]:
+    """(sentence key, sentence, contribution, signal name) of each counted hit: per signal, its max_hits best sentences."""
+    rows = []
+    sentences = split_sentences(abstract) if spans is None else spans
+    for field, text, sp in (("title", title, [(0, len(title))]), ("abstract", abstract, sentences)):
+        for k, index in _fire(text, sp, signals, theme.negatives, field):
+            sentence = text[sp[k][0] : sp[k][1]]
+            factor = theme.title_boost if field == "title" else (
+                themes.background_factor if any(b.search(sentence) for b in themes.background) else 1.0)
+            rows.append((f"{int(field == 'abstract')}{k:05d}", sentence, signals[index].weight * factor, signals[index].name))
+    rows.sort(key=lambda r: (r[3], -r[2], r[0]))
+    return sorted(row for _, group in groupby(rows, key=lambda r: r[3]) for row in list(group)[: theme.max_hits])
+
+
+def _summarise(theme: Theme, hits: list[tuple]) -> tuple[float, str, str]:
+    """Score, evidence sentence and matched signals ("name (n)" when n > 1, by contribution) of one paper."""
+    score = round(sum(h[2] for h in hits), 4)
+    by_sentence: dict[str, list] = {}
+    by_signal: dict[str, list[float]] = {}
+    for key, sentence, value, name in hits:
+        by_sentence.setdefault(key, [sentence, 0.0])[1] += value
+        by_signal.setdefault(name, []).append(value)
+    evidence = max(sorted(by_sentence.items()), key=lambda kv: kv[1][1], default=(None, [""]))[1][0]
+    order = sorted(by_signal.items(), key=lambda kv: (-sum(kv[1]), kv[0]))
+    matched = "; ".join(name + (f" ({len(v)})" if len(v) > 1 else "") for name, v in order)
+    return score, evidence, matched
+
+
+def _subtheme(theme: Theme, title: str, abstract: str, themes: ThemeSet, spans: list[tuple[int, int]] | None = None) -> str:
+    """The sub-theme whose phrases score highest (ties: file order); the first one when none fires."""
+    best, best_score = (theme.subthemes[0].id if theme.subthemes else ""), 0.0
+    for sub in theme.subthemes:
+        score = sum(h[2] for h in _paper_hits(title, abstract, sub.signals, themes, theme, spans))
+        if score > best_score:
+            best, best_score = sub.id, score
+    return best
+
+
+def score_papers(papers: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame:
+    """One row per paper and theme: score, threshold, member, subtheme, evidence, matched (sorted by theme, paper).
+
+    Linear in the papers: each paper's sentences are split once, and a signal's regex runs only on texts
+    that contain one of its required strings (found once, when the themes are loaded).
+    """
+    ids = papers["paper_id"].astype(str).tolist()
+    titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
+    rows = []
+    for i, (pid, title, abstract) in enumerate(zip(ids, titles, abstracts)):
+        spans = split_sentences(abstract)
+        for theme in themes.themes:
+            score, evidence, matched = _summarise(theme, _paper_hits(title, abstract, theme.signals, themes, theme, spans))
+            member = score >= theme.threshold
+            sub = _subtheme(theme, title, abstract, themes, spans) if member else ""
+            rows.append((pid, theme.id, score, theme.threshold, member, sub, evidence, matched))
+    columns = ["paper_id", "theme", "score", "threshold", "member", "subtheme", "evidence", "matched"]
+    frame = pd.DataFrame(rows, columns=columns).astype({"score": "float64", "threshold": "float64", "member": "bool"})
+    return frame.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
+
+
+def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation | None = None) -> pd.DataFrame:
+    """The paper_themes table: one row per paper and theme it belongs to; curation wins over the rules.
+
+    A row the curation adds or confirms has source "curation" and `matched` = "curation: <reason>"; its
+    evidence is the rules' best sentence, or the title when no signal fired.
+    """
+    scores = score_papers(papers, themes)
+    decisions = {}
+    for entry in curation.entries if curation else ():
+        subthemes = [s.id for s in themes[entry.theme].subthemes] if entry.theme in themes.ids else []
+        if entry.theme not in themes.ids or (entry.subtheme and entry.subtheme not in subthemes):
+            raise ConfigError(f"{curation.where(entry)}: theme {entry.theme!r} / sub-theme {entry.subtheme!r} is not in {themes.path}")
+        decisions[(entry.paper, entry.theme)] = entry
+    keys = list(zip(scores["paper_id"], scores["theme"]))
+    curated = pd.Series([k in decisions for k in keys], index=scores.index, dtype="bool")
+    table = scores[scores["member"] & ~curated].assign(source="rule")
+    added = []
+    titles = dict(zip(papers["paper_id"], papers["title"].fillna("").astype(str)))
+    abstracts = dict(zip(papers["paper_id"], papers["abstract"].fillna("").astype(str)))
+    for row in scores[curated].itertuples(index=False):
+        entry = decisions[(row.paper_id, row.theme)]
+        if entry.action == "include":
+            title, abstract = titles[row.paper_id], abstracts[row.paper_id]
+            sub = entry.subtheme or row.subtheme or _subtheme(themes[row.theme], title, abstract, themes)
+            added.append((row.paper_id, row.theme, sub, row.score, row.evidence or title, f"curation: {entry.reason}", "curation"))
+    table = pd.concat([table[PAPER_THEMES_COLUMNS], pd.DataFrame(added, columns=PAPER_THEMES_COLUMNS)], ignore_index=True)
+    table = table.astype({c: "string" for c in PAPER_THEMES_COLUMNS if c != "score"} | {"score": "float64"})
+    return table.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
+
+
+def explain_paper(paper_id: str, papers: pd.DataFrame, themes: ThemeSet, curation: Curation | None = None) -> str:
+    """Why a paper is (or is not) in each theme: score against threshold, each counted signal, evidence, curation."""
+    match = papers[papers["paper_id"] == paper_id]
+    if match.empty:
+        raise LitreviewError(f"unknown paper id {paper_id!r}; ids are in the paper_id column of the papers table")
+    title, abstract = str(match["title"].iloc[0]), str(match["abstract"].fillna("").iloc[0])
+    table = classify_papers(match, themes, curation)
+    lines = [f"{paper_id}: {title}"]
+    for theme in themes.themes:
+        hits = _paper_hits(title, abstract, theme.signals, themes, theme)
+        score, evidence, _ = _summarise(theme, hits)
+        row = table[table["theme"] == theme.id]
+        verdict = f"member ({row['source'].iloc[0]}), sub-theme {row['subtheme'].iloc[0]}" if len(row) else "not a member"
+        lines.append(f"{theme.id}: score {score:.2f} (threshold {theme.threshold:.2f}) -> {verdict}")
+        for key, _sentence, value, name in hits:
+            place = "title" if key[0] == "0" else f"abstract sentence {int(key[1:]) + 1}"
+            lines.append(f"  +{value:.2f}  {name}  [{place}]")
+        if cancelled := sorted({n.name for n in theme.negatives if n.pattern.search(title) or n.pattern.search(abstract)}):
+            lines.append(f"  negatives present (their matches do not count): {'; '.join(cancelled)}")
+        lines += [f"  evidence: {evidence}"] if evidence else []
+        for entry in curation.entries if curation else ():
+            if entry.paper == paper_id and entry.theme == theme.id:
+                lines.append(f"  curation {entry.action} ({curation.where(entry)}): {entry.reason}")
+    return "\n".join(lines)
