@@ -1,21 +1,143 @@
-"""The site build runs the real pipeline and real Sphinx."""
+"""The real site, built by `litreview build` in a copy of the review: pages, citations, offline."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
+import html
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
-from .conftest import ROOT
+import pytest
+
+from litreview import load_review
+
+from .conftest import run_litreview
+
+EXTERNAL = re.compile(r"<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*\b(?:src|href|data)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 
 
-def test_build_runs_the_pipeline_and_sphinx(review_dir: Path):
-    shutil.copytree(ROOT / "docs", review_dir / "docs", ignore=shutil.ignore_patterns("_build", "_generated"))
-    result = subprocess.run([sys.executable, "-m", "litreview", "build"], cwd=review_dir, capture_output=True, text=True)
+class HeadingText(HTMLParser):
+    """The text of the first <h1>, without Sphinx's permalink."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth, self.skip, self.text, self.done = 0, 0, [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h1" and not self.done:
+            self.depth = 1
+        elif self.depth and tag == "a" and "headerlink" in (dict(attrs).get("class") or ""):
+            self.skip = 1
+
+    def handle_endtag(self, tag):
+        if tag == "h1" and self.depth:
+            self.depth, self.done = 0, True
+        elif tag == "a":
+            self.skip = 0
+
+    def handle_data(self, data):
+        if self.depth and not self.skip:
+            self.text.append(data)
+
+
+def h1_text(page: Path) -> str:
+    parser = HeadingText()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return " ".join("".join(parser.text).split())
+
+
+@pytest.mark.parametrize("site", ["seed_site", "hostile_site"])
+def test_builds_with_zero_warnings(site, request):
+    root, result = request.getfixturevalue(site)
     assert result.returncode == 0, result.stdout + result.stderr
-    index = review_dir / "docs" / "_build" / "html" / "index.html"
-    assert f"open {index.as_uri()}" in result.stdout
-    summary = (review_dir / "docs" / "_build" / "html" / "_generated" / "summary.html").read_text()
-    assert "97 papers from 1 digest(s)" in summary
-    assert (review_dir / "build" / "tables" / "papers.csv").exists()
+    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    assert "site built: open file://" in result.stdout
+
+
+@pytest.mark.parametrize("site", ["seed_site", "hostile_site"])
+def test_one_page_per_paper_titled_by_the_paper(site, request):
+    root, _ = request.getfixturevalue(site)
+    papers = load_review(root / "review.toml")["papers"]
+    pages = sorted((root / "docs" / "_build" / "html" / "_generated" / "papers").glob("*.html"))
+    assert [p.stem for p in pages] == sorted(papers["paper_id"])
+    titles = dict(zip(papers["paper_id"], papers["title"]))
+    for page in pages:
+        assert h1_text(page) == " ".join(titles[page.stem].split())
+
+
+@pytest.mark.parametrize("site", ["seed_site", "hostile_site"])
+def test_nothing_loads_from_another_host(site, request):
+    root, _ = request.getfixturevalue(site)
+    pages = list((root / "docs" / "_build" / "html").rglob("*.html"))
+    assert len(pages) > 10
+    offenders = [str(p.relative_to(root)) for p in pages if EXTERNAL.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_citations_on_theme_pages_link_to_bibliography_entries(seed_site):
+    root, _ = seed_site
+    html_dir = root / "docs" / "_build" / "html"
+    bibliography = (html_dir / "bibliography.html").read_text(encoding="utf-8")
+    targets = set(re.findall(r'id="([^"]+)"', bibliography))
+    for name in ("01-forgetting", "02-hallucination", "03-chain-of-thought"):
+        page = (html_dir / "_generated" / "notebooks" / f"{name}.html").read_text(encoding="utf-8")
+        links = re.findall(r'href="(?:\.\./)*bibliography\.html#([^"]+)"', page)
+        assert len(links) >= 20, name
+        assert set(links) <= targets, name
+        assert "{cite" not in page and "{glue" not in page  # every role was rendered
+
+
+def test_paper_pages_are_not_in_the_sidebar(seed_site):
+    root, _ = seed_site
+    index = (root / "docs" / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert "_generated/papers/" not in index.split('class="sidebar-tree"')[1].split("</nav>")[0]
+
+
+class Elements(HTMLParser):
+    """Every element of a page with its attributes: what the browser would really create."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(page: Path) -> list[tuple[str, dict]]:
+    parser = Elements()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+def test_hostile_text_shows_literally(hostile_site):
+    root, _ = hostile_site
+    html_dir = root / "docs" / "_build" / "html"
+    page = next(p for p in (html_dir / "_generated" / "papers").glob("*.html") if "onerror" in p.read_text())
+    assert html.escape("<img src=x") in page.read_text(encoding="utf-8")
+    assert h1_text(page).startswith("<img src=x onerror=") and "{{ 7*7 }}" in h1_text(page)
+    for built in html_dir.rglob("*.html"):
+        for tag, attrs in elements(built):
+            assert tag not in ("iframe", "embed", "object"), built
+            assert not any(name.startswith("on") for name in attrs), (built, tag, attrs)
+            assert not str(attrs.get("href", "")).startswith("javascript:"), built
+            assert "example" not in str(attrs.get("src", "")), built
+
+
+def test_downloads_and_data_dictionary(seed_site):
+    root, _ = seed_site
+    html_dir = root / "docs" / "_build" / "html"
+    downloads = (html_dir / "_generated" / "downloads.html").read_text(encoding="utf-8")
+    for name in ("review.bib", "review.json", "forgetting.bib", "papers.csv", "papers.parquet", "01-forgetting.ipynb", "01-forgetting.html", "01-forgetting.py"):
+        assert name in downloads, name
+    dictionary = (html_dir / "_generated" / "data-dictionary.html").read_text(encoding="utf-8")
+    assert all(name in dictionary for name in ("paper_digests", "paper_themes", "citekey", "evidence"))
+    assert "litreview bib" in (html_dir / "_generated" / "cli.html").read_text(encoding="utf-8")
+    assert "load_review" in (html_dir / "api.html").read_text(encoding="utf-8")
+
+
+def test_rebuild_with_nothing_changed_executes_no_notebook(seed_site):
+    root, _ = seed_site
+    again = run_litreview("build", cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count(": cached") == 4 and "executed" not in again.stdout

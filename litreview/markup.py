@@ -1,0 +1,45 @@
+"""Writing MyST Markdown and HTML that show untrusted text (titles, abstracts, names) literally.
+
+Every ASCII punctuation mark is backslash-escaped (CommonMark allows it for all of them), so
+Markdown, MyST roles and directives, HTML, math and substitutions in the text show as written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def escape_markdown(text: str) -> str:
+    """Untrusted text as inline Markdown that renders literally, on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def escape_html(text: str) -> str:
+    """Untrusted text for raw HTML inside a MyST directive: also hides backticks from fences."""
+    return html.escape(" ".join(str(text).split()), quote=True).replace("`", "&#96;")
+
+
+def code_block(text: str, language: str = "") -> str:
+    """A fenced code block whose fence is longer than any run of backticks in `text`."""
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text.rstrip()}\n{fence}\n"
+
+
+def link(text: str, target: str) -> str:
+    """A Markdown link to a page of ours or a URL we built (`target` is trusted)."""
+    return f"[{escape_markdown(text)}]({target})"
+
+
+def autolink(url: str) -> str:
+    """A URL found in an abstract, as a CommonMark autolink (it has no spaces or angle brackets)."""
+    return f"<{url}>"
+
+
+def front_matter(**fields: object) -> str:
+    lines = [f"{key}: {value}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"

@@ -1,0 +1,172 @@
+"""Running the review's notebooks: parameters, execution through jupyter-cache, exports.
+
+Notebooks are executed once into a jupyter-cache folder that the Sphinx build (myst-nb, execution
+mode "cache") shares, so the site re-uses the outputs instead of executing again. A notebook is
+re-executed only when its code or the data it depends on changes: the data's fingerprint is stored
+in the parameters cell's metadata, which jupyter-cache hashes with the code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+from .config import DEFAULT_CONFIG
+from .errors import ConfigError
+from .fileio import write_text_atomic
+
+CONFIG_ENV = "LITREVIEW_CONFIG"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """What happened to one notebook: 'cached' (outputs re-used), 'executed', or 'failed'."""
+
+    path: Path
+    status: str
+    seconds: float = 0.0
+    error: str = ""
+
+    def describe(self) -> str:
+        text = f"{self.path.name}: {self.status}"
+        if self.status == "executed":
+            text += f" in {self.seconds:.1f} s"
+        return text + (f": {self.error}" if self.error else "")
+
+
+def find_config(start: str | Path = ".", config: str | Path | None = None) -> Path:
+    """The review config a notebook should use: the one given, $LITREVIEW_CONFIG, or the nearest
+    review.toml in `start` or a folder above it."""
+    if config:
+        return Path(config).resolve()
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]).resolve()
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DEFAULT_CONFIG).exists():
+            return folder / DEFAULT_CONFIG
+    raise ConfigError(f"no {DEFAULT_CONFIG} in {here} or any folder above it; set {CONFIG_ENV} or pass config")
+
+
+def parameters_cell_index(nb: nbformat.NotebookNode) -> int:
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            return index
+    raise ConfigError("the notebook has no cell tagged 'parameters'")
+
+
+def prepare_notebook(source: Path, target: Path, parameters: dict[str, object], fingerprint: str) -> Path:
+    """Copy a notebook, inject parameters after its parameters cell (the papermill convention),
+    and record the data fingerprint so that a change of data means a new cache entry."""
+    nb = nbformat.read(source, as_version=4)
+    index = parameters_cell_index(nb)
+    nb.cells[index].metadata["litreview"] = {"data": fingerprint}
+    if parameters:
+        code = "# Parameters injected by litreview\n" + "\n".join(f"{k} = {json.dumps(v)}" for k, v in parameters.items())
+        injected = nbformat.v4.new_code_cell(code, metadata={"tags": ["injected-parameters", "remove-cell"]})
+        injected.id = "injected-parameters"
+        nb.cells.insert(index + 1, injected)
+    text = nbformat.writes(nb) + "\n"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        write_text_atomic(target, text)  # an unchanged copy keeps its mtime: Sphinx won't re-read it
+    return target
+
+
+def describe_error(nb: nbformat.NotebookNode, err: BaseException) -> str:
+    """'cell N: ExceptionName: message' for the first cell whose source the error quotes."""
+    name = getattr(err, "ename", type(err).__name__)
+    value = str(getattr(err, "evalue", "")).strip().splitlines()
+    message = f"{name}: {value[0]}" if value else name
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code" and cell.source.strip() and cell.source.strip() in str(err):
+            return f"cell {number}: {message}"
+    return message
+
+
+def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int) -> tuple[float, BaseException | None]:
+    """Execute in place in a fresh kernel; returns (seconds, the error or None).
+
+    The kernel talks over IPC sockets in a private temporary folder: over TCP, ipykernel warns on
+    stderr at every start that the traffic is unencrypted.
+    """
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="litreview-kernel-") as sockets:
+        manager = KernelManager(kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"), transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(nb, km=manager, timeout=timeout, allow_errors=False, record_timing=False, resources={"metadata": {"path": str(cwd)}})
+        try:
+            client.execute()
+        except (CellExecutionError, CellTimeoutError) as err:
+            return time.perf_counter() - start, err
+        finally:
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
+    return time.perf_counter() - start, None
+
+
+def run_notebooks(paths: Sequence[Path], cache_path: Path, timeout: int = 600) -> list[NotebookResult]:
+    """Execute each notebook unless the cache already has its outputs; never stops at a failure."""
+    cache = get_cache(str(cache_path))
+    results = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        try:
+            cache.match_cache_notebook(nb)
+        except KeyError:
+            pass
+        else:
+            results.append(NotebookResult(path, "cached"))
+            continue
+        seconds, error = execute_notebook(nb, path.parent, timeout)
+        if error is not None:
+            results.append(NotebookResult(path, "failed", seconds, describe_error(nb, error)))
+            continue
+        cache.cache_notebook_bundle(CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}), check_validity=False, overwrite=True)
+        results.append(NotebookResult(path, "executed", seconds))
+    return results
+
+
+def executed_notebook(path: Path, cache_path: Path) -> nbformat.NotebookNode:
+    """The notebook with the outputs the cache holds for it (KeyError if it was never executed)."""
+    _, merged = get_cache(str(cache_path)).merge_match_into_notebook(nbformat.read(path, as_version=4))
+    return merged
+
+
+def without_glue_records(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop the outputs that only carry myst-nb glue values: nothing outside Sphinx can show them."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not all(k.startswith("application/papermill.record") for k in o.get("data", {"": 0}))]
+    return nb
+
+
+def export_notebooks(paths: Sequence[Path], cache_path: Path, out_dir: Path) -> list[Path]:
+    """Write each executed notebook as .ipynb, standalone HTML and a .py script."""
+    from nbconvert import HTMLExporter, PythonExporter
+
+    html_exporter = HTMLExporter(
+        template_name="lab", template_file=str(TEMPLATES / "offline.html.j2"), embed_images=True
+    )
+    html_exporter.exclude_input_prompt = html_exporter.exclude_output_prompt = True
+    written = []
+    for path in paths:
+        nb = without_glue_records(executed_notebook(path, cache_path))
+        body, _ = html_exporter.from_notebook_node(nb)
+        script, _ = PythonExporter().from_notebook_node(nb)
+        for suffix, text in ((".ipynb", nbformat.writes(nb) + "\n"), (".html", body), (".py", script)):
+            target = out_dir / (path.stem + suffix)
+            write_text_atomic(target, text)
+            written.append(target)
+    return written

@@ -1,0 +1,130 @@
+"""Tables that the notebooks and the site display: pure functions from a review's tables.
+
+Notebooks only show what these return, so every number in the review is computed here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .records import Digest
+from .markup import escape_markdown
+
+
+def compute_prisma_flow(digests: Sequence[tuple[Digest, str]], tables: dict[str, pd.DataFrame], theme_ids: Sequence[str]) -> pd.DataFrame:
+    """A PRISMA-style flow of counts: stage, count, note. Every paragraph read is accounted for."""
+    paragraphs = sum(d.paragraphs for d, _ in digests)
+    chrome = sum(len(d.chrome) for d, _ in digests)
+    duplicates = sum(len(d.duplicates) for d, _ in digests)
+    other = sum(len(d.skipped) for d, _ in digests) - chrome - duplicates
+    appearances = sum(len(d.papers) for d, _ in digests)
+    papers = tables["papers"]
+    paper_themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme"]))
+    in_any = paper_themes["paper_id"].nunique()
+    rows = [
+        ("paragraphs read", paragraphs, f"in {len(digests)} digest(s)"),
+        ("page chrome and date lines", chrome, "skipped"),
+        ("other skipped paragraphs", other, "reported by litreview check"),
+        ("duplicate titles within a digest", duplicates, "one paper kept"),
+        ("paper appearances", appearances, "title paragraphs read as papers"),
+        ("papers", len(papers), "distinct after merging digests"),
+        ("papers without abstract", int((papers["abstract"] == "").sum()), "kept, reported"),
+    ]
+    rows += [(f"papers in theme {theme}", int((paper_themes["theme"] == theme).sum()), "") for theme in theme_ids]
+    rows += [("papers in at least one theme", in_any, ""), ("papers in no theme", len(papers) - in_any, "")]
+    return pd.DataFrame(rows, columns=["stage", "count", "note"])
+
+
+def compute_theme_counts(paper_themes: pd.DataFrame) -> pd.DataFrame:
+    """Papers per theme and sub-theme."""
+    return (
+        paper_themes.groupby(["theme", "subtheme"]).size().rename("papers").reset_index()
+        .sort_values(["theme", "papers", "subtheme"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
+    )
+
+
+def compute_theme_overlaps(paper_themes: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """A theme x theme matrix: papers in both (the diagonal: papers in the theme)."""
+    members = {t: set(paper_themes.loc[paper_themes["theme"] == t, "paper_id"]) for t in theme_ids}
+    return pd.DataFrame([[len(members[a] & members[b]) for b in theme_ids] for a in theme_ids], index=list(theme_ids), columns=list(theme_ids))
+
+
+def compute_papers_by_month(papers: pd.DataFrame) -> pd.DataFrame:
+    """Papers by year and month of first version; papers with no known date are counted as 'unknown'."""
+    known = papers.dropna(subset=["year", "month"])
+    counts = known.groupby(["year", "month"]).size().rename("papers").reset_index()
+    counts["month_label"] = [f"{int(year)}-{int(month):02d}" for year, month in zip(counts["year"], counts["month"])]
+    unknown = len(papers) - len(known)
+    if unknown:
+        counts = pd.concat([counts, pd.DataFrame([{"year": pd.NA, "month": pd.NA, "papers": unknown, "month_label": "unknown"}])], ignore_index=True)
+    return counts[["month_label", "papers"]]
+
+
+def compute_categories(papers: pd.DataFrame) -> pd.DataFrame:
+    """Papers per arXiv primary category ('unknown' where there is none)."""
+    categories = papers["primary_category"].replace("", "unknown")
+    return categories.value_counts().rename_axis("primary_category").rename("papers").reset_index().sort_values(["papers", "primary_category"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def theme_papers(tables: dict[str, pd.DataFrame], theme: str) -> pd.DataFrame:
+    """The papers of one theme with their sub-theme, evidence and citation key, by sub-theme then key."""
+    rows = tables["paper_themes"][tables["paper_themes"]["theme"] == theme]
+    merged = rows.merge(tables["papers"][["paper_id", "title", "citekey", "year"]], on="paper_id", how="left")
+    return merged.sort_values(["subtheme", "citekey"], kind="stable").reset_index(drop=True)
+
+
+def cite(keys: Sequence[str]) -> str:
+    """A MyST parenthetical citation of these keys (trusted: they come from bib/citekeys.csv)."""
+    return "{cite:p}`" + ",".join(keys) + "`" if keys else ""
+
+
+def render_theme_paper_list(tables: dict[str, pd.DataFrame], theme: str, subtheme_titles: dict[str, str] | None = None) -> str:
+    """Markdown: every paper of the theme, grouped by sub-theme, each with its citation."""
+    papers = theme_papers(tables, theme)
+    subtheme_titles = subtheme_titles or {}
+    lines = []
+    for subtheme, group in papers.groupby("subtheme", sort=True):
+        lines += [f"**{escape_markdown(subtheme_titles.get(subtheme, subtheme))}** ({len(group)})", ""]
+        lines += [f"- {escape_markdown(row.title)} {cite([row.citekey])}" for row in group.itertuples()]
+        lines.append("")
+    return "\n".join(lines) if lines else "No paper of this review is in this theme."
+
+
+def compute_evaluation(review, labels_path, use_curation: bool = True, split: str = "all"):
+    """The classifier of this review measured against hand labels, with or without curation."""
+    from .evaluate import evaluate, load_labels, select_split
+    from .themes import classify_papers, score_papers
+
+    papers = review["papers"]
+    labels = select_split(load_labels(labels_path), split)
+    table = review["paper_themes"] if use_curation else classify_papers(papers, review.themes, None)
+    return evaluate(table, labels, papers, scores=score_papers(papers, review.themes))
+
+
+def render_findings_table(findings: pd.DataFrame) -> str:
+    """Markdown table of findings (number, what it measures, sentence, citation); text is escaped."""
+    if findings.empty:
+        return "No quantitative claim was found in these abstracts."
+    lines = ["| Number | Measures | Sentence | Paper |", "| --- | --- | --- | --- |"]
+    for row in findings.itertuples():
+        lines.append(f"| {escape_markdown(row.number)} | {escape_markdown(row.measures or '-')} | {escape_markdown(row.sentence)} | {cite([row.citekey])} |")
+    return "\n".join(lines) + "\n"
+
+
+def compute_paper_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """All papers with first author, year, category and themes: the searchable table of the overview."""
+    papers, authors, paper_themes = tables["papers"], tables["authors"], tables["paper_themes"]
+    first = dict(zip(authors.loc[authors["position"] == 1, "paper_id"], authors.loc[authors["position"] == 1, "name"]))
+    themes = paper_themes.groupby("paper_id")["theme"].agg(lambda s: ", ".join(sorted(s))).to_dict()
+    return pd.DataFrame(
+        {
+            "title": papers["title"],
+            "first author": [first.get(pid, "") for pid in papers["paper_id"]],
+            "year": papers["year"],
+            "category": papers["primary_category"],
+            "themes": [themes.get(pid, "") for pid in papers["paper_id"]],
+            "citekey": papers["citekey"],
+        }
+    )

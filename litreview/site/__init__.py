@@ -1,0 +1,1 @@
+"""The site stage: generated pages (paper pages, catalog, ...) and the Sphinx build."""

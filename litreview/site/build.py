@@ -1,0 +1,163 @@
+"""`litreview build`: the pipeline's outputs, the generated pages, the notebooks, then Sphinx.
+
+Generated sources go to `docs/_generated/` (ignored by git); hand-written pages stay in `docs/`.
+Unchanged generated files keep their modification time, so a rebuild with nothing changed makes
+Sphinx read nothing again and executes no notebook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..bibcheck import write_bib_outputs
+from ..errors import LitreviewError
+from ..fileio import write_tables, write_text_atomic
+from ..notebooks import NotebookResult, export_notebooks, prepare_notebook, run_notebooks
+from ..pipeline import Review
+from ..related import compute_related_papers
+from ..report import compute_evaluation, compute_prisma_flow
+from .catalog import render_catalog
+from .pages import render_cli_reference, render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
+from .paper_pages import generate_paper_pages
+
+LIBRARY = Path(__file__).resolve().parent.parent
+THEME_NOTEBOOKS = {"forgetting": "01-forgetting", "hallucination": "02-hallucination", "cot": "03-chain-of-thought"}
+
+
+@dataclass(frozen=True)
+class SitePaths:
+    """Where a review's site is made: docs (sources), generated sources, HTML, notebook cache."""
+
+    root: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def generated(self) -> Path:
+        return self.docs / "_generated"
+
+    @property
+    def html(self) -> Path:
+        return self.docs / "_build" / "html"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "build" / "jupyter_cache"
+
+
+def write_if_changed(path: Path, text: str) -> Path:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_text_atomic(path, text)
+    return path
+
+
+def fingerprint(*frames: pd.DataFrame) -> str:
+    """What a notebook's outputs depend on: its data and the library code that computes from it."""
+    digest = hashlib.sha256()
+    for frame in frames:
+        digest.update(frame.to_csv(index=False).encode("utf-8"))
+    for source in sorted(LIBRARY.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def notebook_fingerprints(review: Review) -> dict[str, str]:
+    """The overview depends on every table; a theme notebook only on its theme's papers."""
+    tables = review.tables
+    prints = {"00-overview": fingerprint(*tables.values())}
+    for theme, stem in THEME_NOTEBOOKS.items():
+        rows = tables["paper_themes"][tables["paper_themes"]["theme"] == theme]
+        prints[stem] = fingerprint(rows, tables["papers"][tables["papers"]["paper_id"].isin(rows["paper_id"])])
+    return prints
+
+
+def copy_if_changed(source: Path, target: Path) -> Path:
+    if not target.exists() or target.read_bytes() != source.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return target
+
+
+def generate_sources(review: Review, paths: SitePaths, notebooks_dir: Path) -> list[Path]:
+    """Every generated page and download; returns the prepared notebooks (to execute)."""
+    config, tables, themes = review.config, review.tables, review.themes
+    out = paths.generated
+    theme_titles = {t.id: t.title for t in themes.themes}
+    generate_paper_pages(tables, compute_related_papers(tables["papers"]), theme_titles, out / "papers")
+    write_if_changed(out / "catalog.md", render_catalog(tables["papers"], tables["authors"], tables["paper_themes"], theme_titles))
+    write_if_changed(out / "whats-new.md", render_whats_new(tables))
+    write_if_changed(out / "data-dictionary.md", render_data_dictionary())
+    from ..cli import build_parser
+
+    write_if_changed(out / "cli.md", render_cli_reference(build_parser()))
+    digests = [(d.name, date, len(d.papers)) for d, date in review.digests]
+    pages = {t: f"/_generated/notebooks/{THEME_NOTEBOOKS[t]}.ipynb" for t in THEME_NOTEBOOKS if (notebooks_dir / f"{THEME_NOTEBOOKS[t]}.ipynb").exists()}
+    theme_rows = [(t.id, t.title, t.description, pages.get(t.id, "")) for t in themes.themes]
+    notebook_pages = [f"/_generated/notebooks/{p.stem}" for p in sorted(notebooks_dir.glob("*.ipynb"))]
+    write_if_changed(out / "landing.md", render_landing(config.title, tables, digests, theme_rows, notebook_pages))
+    flow = compute_prisma_flow(review.digests, tables, themes.ids)
+    evaluations = []
+    if config.labels_file and config.labels_file.exists():
+        for caption, use_curation, split in (
+            ("Without curation, on the held-out half of the labels (what to expect on an uncurated digest)", False, "holdout"),
+            ("Without curation, on the half the rules were tuned on", False, "tune"),
+            ("With curation, on all labelled papers", True, "all"),
+        ):
+            metrics = compute_evaluation(review, config.labels_file, use_curation, split).metrics
+            evaluations.append((caption, metrics[["theme", "precision", "recall", "f1", "support"]].round(3)))
+    subthemes = [(t.id, t.title, t.description, [(s.id, s.title) for s in t.subthemes]) for t in themes.themes]
+    write_if_changed(out / "methods.md", render_methods(flow, subthemes, evaluations))
+    write_tables(tables, out / "downloads" / "tables")
+    for name in sorted(p.name for p in config.bib_dir.glob("*") if p.suffix in {".bib", ".json", ".csv"}):
+        copy_if_changed(config.bib_dir / name, out / "downloads" / "bib" / name)
+    prints = notebook_fingerprints(review)
+    prepared = []
+    for source in sorted(notebooks_dir.glob("*.ipynb")):
+        prepared.append(prepare_notebook(source, out / "notebooks" / source.name, {"config": str(config.path)}, prints.get(source.stem, "")))
+    return prepared
+
+
+def downloads_page(out: Path) -> str:
+    descriptions = {
+        "review.bib": "BibTeX of every paper (keys pinned in citekeys.csv)",
+        "review.json": "CSL-JSON of every paper, for Zotero, Pandoc and Quarto",
+        "citekeys.csv": "the pinned citation keys (paper_id, citekey)",
+    }
+    files = []
+    for path in sorted((out / "downloads").rglob("*")):
+        if path.is_file():
+            relative = path.relative_to(out).as_posix()
+            name = path.name
+            what = descriptions.get(name) or (f"BibTeX of the papers of the theme {path.stem}" if path.suffix == ".bib" else "")
+            if not what and "tables" in relative:
+                what = f"the {path.stem} table as {path.suffix[1:].upper()} (see the data dictionary)"
+            if not what and "notebooks" in relative:
+                what = {".ipynb": "executed notebook", ".html": "executed notebook as standalone HTML", ".py": "notebook as a Python script"}.get(path.suffix, "")
+            files.append((relative, what))
+    return render_downloads(files)
+
+
+def build_site(review: Review, notebooks_dir: Path, quiet: bool = True) -> tuple[int, list[NotebookResult]]:
+    """Write outputs and sources, execute notebooks into the cache, export them, run Sphinx."""
+    from sphinx.cmd.build import build_main
+
+    paths = SitePaths(review.config.root)
+    write_tables(review.tables, review.config.tables_dir)
+    write_bib_outputs(review, review.config.bib_dir)
+    prepared = generate_sources(review, paths, notebooks_dir)
+    results = run_notebooks(prepared, paths.cache)
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise LitreviewError("notebooks failed, so the site was not built: " + "; ".join(r.describe() for r in failed))
+    exported = export_notebooks(prepared, paths.cache, paths.generated / "downloads" / "notebooks")
+    del exported
+    write_if_changed(paths.generated / "downloads.md", downloads_page(paths.generated))
+    args = ["-W", "--keep-going", "-n", "-b", "html", str(paths.docs), str(paths.html)]
+    return build_main((["-q"] if quiet else []) + args), results

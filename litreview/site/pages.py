@@ -1,0 +1,110 @@
+"""The generated pages other than paper pages and the catalog: the landing summary, what's new,
+the data dictionary, downloads, the CLI reference and the generated part of the methods page."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from ..markup import code_block, escape_markdown
+from ..schema import TABLES
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A pipe table of untrusted cells, every cell escaped."""
+    header = "| " + " | ".join(escape_markdown(c) for c in frame.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    rows = ["| " + " | ".join(escape_markdown("" if pd.isna(v) else v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows]) + "\n"
+
+
+REVIEW_PAGES = ["/methods", "/_generated/catalog", "/_generated/whats-new", "/bibliography", "/_generated/downloads", "/_generated/data-dictionary"]
+
+
+def render_landing(title: str, tables: Mapping[str, pd.DataFrame], digests: Sequence[tuple[str, str, int]],
+                   themes: Sequence[tuple[str, str, str, str]], notebooks: Sequence[str] = ()) -> str:
+    """What the review covers, and the review's table of contents (its notebooks exist or not).
+
+    `digests`: (name, date, papers); `themes`: (id, title, description, page); `notebooks`: page paths."""
+    papers = tables["papers"]
+    paper_themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme"]))
+    lines = [
+        f"# {escape_markdown(title)}",
+        "",
+        f"This review covers **{len(papers)} papers** from {len(digests)} digest(s) of the Hugging Face papers page, "
+        f"{int((papers['arxiv_id'] != '').sum())} of them on arXiv. "
+        f"{paper_themes['paper_id'].nunique()} papers belong to at least one of its {len(themes)} themes; each paper has "
+        "its own page, reached from the [catalog](/_generated/catalog.md), the theme pages and the search box.",
+        "",
+        "| Digest | Date | Papers |",
+        "| --- | --- | --- |",
+        *[f"| {escape_markdown(name)} | {escape_markdown(date)} | {count} |" for name, date, count in digests],
+        "",
+        "## Themes",
+        "",
+    ]
+    for theme_id, theme_title, description, page in themes:
+        count = int((paper_themes["theme"] == theme_id).sum())
+        heading = f"[{escape_markdown(theme_title)}]({page})" if page else escape_markdown(theme_title)
+        lines += [f"### {heading} ({count} papers)", "", escape_markdown(description), ""]
+    lines += ["```{toctree}", ":caption: The review", ":maxdepth: 1", "", *notebooks, *REVIEW_PAGES, "```", ""]
+    return "\n".join(lines)
+
+
+def render_whats_new(tables: Mapping[str, pd.DataFrame]) -> str:
+    """Papers of the latest digest that were in no earlier digest."""
+    appearances = tables["paper_digests"]
+    lines = ["# What's new", ""]
+    if appearances.empty:
+        return "\n".join(lines + ["The review has no digest yet.", ""])
+    latest = appearances.sort_values(["digest_date", "digest"]).iloc[-1]
+    first_seen = appearances.sort_values(["digest_date", "digest"]).drop_duplicates("paper_id")
+    new = first_seen[(first_seen["digest"] == latest["digest"])]
+    papers = tables["papers"].set_index("paper_id")
+    lines += [
+        f"Papers of the latest digest, {escape_markdown(latest['digest'])} ({escape_markdown(latest['digest_date'])}), "
+        f"that no earlier digest had: **{len(new)}**.",
+        "",
+    ]
+    lines += [f"- [{escape_markdown(papers.loc[pid, 'title'])}](papers/{pid}.md)" for pid in new.sort_values("position")["paper_id"]]
+    return "\n".join(lines) + "\n"
+
+
+def render_data_dictionary() -> str:
+    lines = ["# Data dictionary", "", "Every table that `litreview tables` writes (as CSV and Parquet) and `litreview.load_review()` returns.", ""]
+    for table in TABLES.values():
+        lines += [f"## `{table.name}`", "", table.description, ""]
+        frame = pd.DataFrame([(c.name, c.dtype, c.description) for c in table.columns], columns=["column", "type", "meaning"])
+        lines += [markdown_table(frame), ""]
+    return "\n".join(lines)
+
+
+def render_downloads(files: Sequence[tuple[str, str]]) -> str:
+    """`files`: (path relative to the downloads page, what it is)."""
+    lines = ["# Downloads", "", "| File | What it is |", "| --- | --- |"]
+    lines += [f"| {{download}}`{path.rsplit('/', 1)[-1]} <{path}>` | {escape_markdown(what)} |" for path, what in files]
+    return "\n".join(lines) + "\n"
+
+
+def render_cli_reference(parser: argparse.ArgumentParser) -> str:
+    """The help of `litreview` and of each command, straight from the argparse definitions."""
+    lines = ["# Command-line reference", "", "Generated from the command definitions (`litreview/cli.py`).", "", code_block(parser.format_help(), "text")]
+    for action in parser._subparsers._group_actions:  # argparse keeps its sub-commands here
+        for name, sub in action.choices.items():
+            lines += [f"## `litreview {name}`", "", code_block(sub.format_help(), "text")]
+    return "\n".join(lines)
+
+
+def render_methods(flow: pd.DataFrame, theme_rows: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]], evaluations: Sequence[tuple[str, pd.DataFrame]]) -> str:
+    """The generated part of the methods page: the flow of counts, theme definitions, evaluation."""
+    lines = ["## The flow of papers", "", markdown_table(flow), "## Theme definitions", ""]
+    for theme_id, title, description, subthemes in theme_rows:
+        lines += [f"### {escape_markdown(title)} (`{theme_id}`)", "", escape_markdown(description), "", "Sub-themes: " + ", ".join(escape_markdown(t) for _, t in subthemes) + ".", ""]
+    lines += ["## Evaluation of the classifier", ""]
+    if not evaluations:
+        lines.append("No hand labels are configured for this review, so the classifier is not evaluated here.")
+    for caption, frame in evaluations:
+        lines += [f"**{escape_markdown(caption)}**", "", markdown_table(frame)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,127 @@
+"""One page per paper: title as heading, facts, abstract as text, themes with evidence, related
+papers, and the BibTeX entry to copy. Pages are orphans: reached from the catalog, the theme pages
+and search, never listed in the sidebar (rendering every paper in every page's navigation is
+quadratic)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from bibtexparser.library import Library
+
+from ..bib import build_library, write_bibtex
+from ..fileio import write_text_atomic
+from ..markup import autolink, code_block, escape_markdown, front_matter, link
+
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+@dataclass(frozen=True)
+class PaperContext:
+    """Everything the paper pages need, grouped by paper_id once (not searched per page)."""
+
+    authors: Mapping[str, list[str]]
+    links: Mapping[str, list[tuple[str, str]]]
+    appearances: Mapping[str, list[tuple[str, int]]]
+    themes: Mapping[str, list[dict]]
+    related: Mapping[str, list[str]]
+    titles: Mapping[str, str]
+    theme_titles: Mapping[str, str]
+    bibtex: Mapping[str, str]
+
+
+def group(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[str, list]:
+    if frame.empty:
+        return {}
+    values = frame[columns].to_numpy().tolist() if len(columns) > 1 else frame[columns[0]].tolist()
+    grouped: dict[str, list] = {}
+    for paper_id, value in zip(frame[key].tolist(), values):
+        grouped.setdefault(paper_id, []).append(tuple(value) if len(columns) > 1 else value)
+    return grouped
+
+
+def group_records(frame: pd.DataFrame) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        grouped.setdefault(row["paper_id"], []).append(row)
+    return grouped
+
+
+def bibtex_by_key(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame) -> dict[str, str]:
+    library = build_library(papers, authors, appearances)
+    return {entry.key: write_bibtex(Library([entry])).strip() for entry in library.entries}
+
+
+def paper_context(tables: Mapping[str, pd.DataFrame], related: pd.DataFrame, theme_titles: Mapping[str, str]) -> PaperContext:
+    papers = tables["papers"]
+    themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme"]))
+    return PaperContext(
+        authors=group(tables["authors"].sort_values(["paper_id", "position"]), "paper_id", ["name"]),
+        links=group(tables["links"], "paper_id", ["url", "kind"]),
+        appearances=group(tables["paper_digests"], "paper_id", ["digest_date", "position"]),
+        themes=group_records(themes),
+        related=group(related.sort_values(["paper_id", "rank"]), "paper_id", ["related_id"]),
+        titles=dict(zip(papers["paper_id"], papers["title"])),
+        theme_titles=theme_titles,
+        bibtex=bibtex_by_key(papers, tables["authors"], tables["paper_digests"]),
+    )
+
+
+def describe_date(paper: dict) -> str:
+    if paper["published"]:
+        return paper["published"]
+    if not pd.isna(paper["year"]):
+        return f"{MONTHS[int(paper['month']) - 1]} {int(paper['year'])} (from the arXiv id)"
+    return "unknown"
+
+
+def render_paper_page(paper: dict, context: PaperContext) -> str:
+    paper_id = paper["paper_id"]
+    names = context.authors.get(paper_id, [])
+    lines = [front_matter(orphan="true"), f"({paper_id})=", f"# {escape_markdown(paper['title'])}", ""]
+    facts = [f"**Authors:** {escape_markdown(', '.join(names)) if names else 'unknown'}", f"**First version:** {escape_markdown(describe_date(paper))}"]
+    if paper["arxiv_id"]:
+        facts.append(f"**arXiv:** [{escape_markdown(paper['arxiv_id'])}](https://arxiv.org/abs/{paper['arxiv_id']})")
+        if paper["primary_category"]:
+            facts.append(f"**Category:** {escape_markdown(paper['primary_category'])}")
+    if paper["venue"]:
+        facts.append(f"**Venue:** {escape_markdown(paper['venue'])}")
+    for url, kind in context.links.get(paper_id, []):
+        facts.append(f"**{kind.capitalize()}:** {autolink(url)}")
+    seen = ", ".join(f"{date} (no. {position})" for date, position in context.appearances.get(paper_id, []))
+    facts.append(f"**In digests:** {escape_markdown(seen)}")
+    facts.append(f"**Citation key:** `{paper['citekey']}`")
+    lines += [fact + "  " for fact in facts[:-1]] + [facts[-1], "", "## Abstract", ""]
+    lines += [escape_markdown(paper["abstract"]) if paper["abstract"] else "*The digest gave no abstract for this paper.*", ""]
+    lines += ["## Themes", ""]
+    rows = context.themes.get(paper_id, [])
+    if not rows:
+        lines.append("This paper is in none of the review's themes.")
+    for row in rows:
+        title = context.theme_titles.get(row["theme"], row["theme"])
+        why = "curated" if row["source"] == "curation" else f"score {row['score']:.1f}"
+        lines.append(f"- **{escape_markdown(title)}** ({escape_markdown(row['subtheme'])}; {why}): {escape_markdown(row['evidence'])}")
+    lines += ["", "## Related papers", ""]
+    related = context.related.get(paper_id, [])
+    lines += [f"- {link(context.titles[other], f'{other}.md')}" for other in related] or ["None found."]
+    lines += ["", "## Cite", "", code_block(context.bibtex[paper["citekey"]], "bibtex")]
+    return "\n".join(lines)
+
+
+def generate_paper_pages(tables: Mapping[str, pd.DataFrame], related: pd.DataFrame, theme_titles: Mapping[str, str], out_dir: Path) -> list[Path]:
+    """Write `<paper_id>.md` for every paper; files of papers no longer in the review are removed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    context = paper_context(tables, related, theme_titles)
+    written = []
+    for paper in tables["papers"].to_dict("records"):
+        path = out_dir / f"{paper['paper_id']}.md"
+        text = render_paper_page(paper, context)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            write_text_atomic(path, text)  # unchanged pages keep their mtime, so Sphinx skips them
+        written.append(path)
+    for stale in set(out_dir.glob("*.md")) - set(written):
+        stale.unlink()
+    return written
