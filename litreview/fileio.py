@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -31,11 +32,15 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
-    with atomic_open(path, "w") as handle:
-        handle.write(text)
+    """Write atomically; a file that already holds exactly this text is left alone (and keeps its
+    modification time, so that builds downstream see nothing changed)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
     with atomic_open(path, "wb") as handle:
         handle.write(data)
 
@@ -46,10 +51,10 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[P
     written = []
     for name, frame in tables.items():
         csv_path, parquet_path = out / f"{name}.csv", out / f"{name}.parquet"
-        with atomic_open(csv_path, "w") as handle:
-            frame.to_csv(handle, index=False, lineterminator="\n")
-        with atomic_open(parquet_path, "wb") as handle:
-            frame.to_parquet(handle, index=False)
+        write_text_atomic(csv_path, frame.to_csv(index=False, lineterminator="\n"))
+        parquet = io.BytesIO()
+        frame.to_parquet(parquet, index=False)
+        write_bytes_atomic(parquet_path, parquet.getvalue())
         written += [csv_path, parquet_path]
     return written
 

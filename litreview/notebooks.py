@@ -8,6 +8,7 @@ in the parameters cell's metadata, which jupyter-cache hashes with the code.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -17,11 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from jupyter_cache import get_cache
-from jupyter_cache.base import CacheBundleIn
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from .config import DEFAULT_CONFIG
 from .errors import ConfigError
@@ -79,9 +75,7 @@ def prepare_notebook(source: Path, target: Path, parameters: dict[str, object], 
         injected = nbformat.v4.new_code_cell(code, metadata={"tags": ["injected-parameters", "remove-cell"]})
         injected.id = "injected-parameters"
         nb.cells.insert(index + 1, injected)
-    text = nbformat.writes(nb) + "\n"
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        write_text_atomic(target, text)  # an unchanged copy keeps its mtime: Sphinx won't re-read it
+    write_text_atomic(target, nbformat.writes(nb) + "\n")  # an unchanged copy keeps its mtime: Sphinx won't re-read it
     return target
 
 
@@ -102,6 +96,10 @@ def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int) -> tupl
     The kernel talks over IPC sockets in a private temporary folder: over TCP, ipykernel warns on
     stderr at every start that the traffic is unencrypted.
     """
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="litreview-kernel-") as sockets:
         manager = KernelManager(kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"), transport="ipc", ip=str(Path(sockets) / "kernel"))
@@ -117,29 +115,52 @@ def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int) -> tupl
 
 
 def run_notebooks(paths: Sequence[Path], cache_path: Path, timeout: int = 600) -> list[NotebookResult]:
-    """Execute each notebook unless the cache already has its outputs; never stops at a failure."""
-    cache = get_cache(str(cache_path))
-    results = []
+    """Execute each notebook unless the cache already has its outputs; never stops at a failure.
+
+    Notebooks known to be in the cache, byte for byte, are listed in a small file inside the cache
+    folder, so that a rebuild with nothing changed does not even open the cache database.
+    """
+    known_path = cache_path / "litreview-cached.json"
+    known = json.loads(known_path.read_text()) if known_path.exists() else {}
+    results, cache = [], None
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
-        try:
-            cache.match_cache_notebook(nb)
-        except KeyError:
-            pass
-        else:
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        if known.get(str(path)) == content:
             results.append(NotebookResult(path, "cached"))
             continue
-        seconds, error = execute_notebook(nb, path.parent, timeout)
-        if error is not None:
-            results.append(NotebookResult(path, "failed", seconds, describe_error(nb, error)))
-            continue
-        cache.cache_notebook_bundle(CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}), check_validity=False, overwrite=True)
-        results.append(NotebookResult(path, "executed", seconds))
+        if cache is None:
+            from jupyter_cache import get_cache
+
+            cache = get_cache(str(cache_path))
+        results.append(run_one(path, cache, timeout))
+        if results[-1].status != "failed":
+            known[str(path)] = content
+            write_text_atomic(known_path, json.dumps(known, indent=1, sort_keys=True) + "\n")
     return results
+
+
+def run_one(path: Path, cache, timeout: int) -> NotebookResult:
+    """One notebook: its cached outputs if the cache matches it, else a fresh execution."""
+    from jupyter_cache.base import CacheBundleIn
+
+    nb = nbformat.read(path, as_version=4)
+    try:
+        cache.match_cache_notebook(nb)
+    except KeyError:
+        pass
+    else:
+        return NotebookResult(path, "cached")
+    seconds, error = execute_notebook(nb, path.parent, timeout)
+    if error is not None:
+        return NotebookResult(path, "failed", seconds, describe_error(nb, error))
+    cache.cache_notebook_bundle(CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}), check_validity=False, overwrite=True)
+    return NotebookResult(path, "executed", seconds)
 
 
 def executed_notebook(path: Path, cache_path: Path) -> nbformat.NotebookNode:
     """The notebook with the outputs the cache holds for it (KeyError if it was never executed)."""
+    from jupyter_cache import get_cache
+
     _, merged = get_cache(str(cache_path)).merge_match_into_notebook(nbformat.read(path, as_version=4))
     return merged
 

@@ -17,7 +17,7 @@ from .records import Digest
 from .schema import TABLES
 from .sources.hf_digest import load_digest
 from .tables import build_tables, ordered
-from .themes import ThemeSet, classify_papers, load_themes
+from .themes import ThemeSet, classify_papers, load_themes, score_papers
 
 # Without a review config, the theme definitions shipped with the project are used.
 DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "themes.toml"
@@ -36,6 +36,7 @@ class Review:
     pins: pd.DataFrame | None = None
     themes: ThemeSet | None = None
     curation: Curation | None = None
+    scores: pd.DataFrame | None = None  # every paper's score for every theme (score_papers)
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
@@ -71,8 +72,10 @@ def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]],
     curation = None
     if config and config.curation_file.exists():
         curation = load_curation(config.curation_file, set(papers["paper_id"]), set(themes.ids))
-    tables["paper_themes"] = ordered(classify_papers(tables["papers"], themes, curation), TABLES["paper_themes"])
-    return Review(config=config, digests=digests, tables=tables, enrichment=enrichment, pins=pins, themes=themes, curation=curation)
+    scores = score_papers(tables["papers"], themes)
+    tables["paper_themes"] = ordered(classify_papers(tables["papers"], themes, curation, scores), TABLES["paper_themes"])
+    return Review(config=config, digests=digests, tables=tables, enrichment=enrichment, pins=pins, themes=themes,
+                  curation=curation, scores=scores)
 
 
 def load_review(config: str | Path = DEFAULT_CONFIG, digests: Sequence[str | Path] | None = None) -> Review:

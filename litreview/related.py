@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 TOP_TERMS = 24  # distinctive terms per paper used to find candidates
 POSTINGS = 64  # papers kept per term: those where the term weighs most
@@ -36,6 +35,8 @@ def compute_related_papers(papers: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     columns = ["paper_id", "rank", "related_id", "similarity"]
     if len(papers) < 2:
         return pd.DataFrame(columns=columns)
+    from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: it takes seconds to import
+
     text = (papers["title"] + ". " + papers["title"] + ". " + papers["abstract"]).tolist()
     vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1, max_df=0.5, dtype=np.float64).fit_transform(text)
     vectors = sp.csr_matrix(vectors)

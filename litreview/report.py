@@ -95,12 +95,12 @@ def render_theme_paper_list(tables: dict[str, pd.DataFrame], theme: str, subthem
 def compute_evaluation(review, labels_path, use_curation: bool = True, split: str = "all"):
     """The classifier of this review measured against hand labels, with or without curation."""
     from .evaluate import evaluate, load_labels, select_split
-    from .themes import classify_papers, score_papers
+    from .themes import classify_papers
 
     papers = review["papers"]
     labels = select_split(load_labels(labels_path), split)
-    table = review["paper_themes"] if use_curation else classify_papers(papers, review.themes, None)
-    return evaluate(table, labels, papers, scores=score_papers(papers, review.themes))
+    table = review["paper_themes"] if use_curation else classify_papers(papers, review.themes, None, review.scores)
+    return evaluate(table, labels, papers, scores=review.scores)
 
 
 def render_findings_table(findings: pd.DataFrame) -> str:

@@ -292,13 +292,15 @@ def score_papers(papers: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame:
     return frame.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
 
 
-def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation | None = None) -> pd.DataFrame:
+def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation | None = None,
+                    scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """The paper_themes table: one row per paper and theme it belongs to; curation wins over the rules.
 
     A row the curation adds or confirms has source "curation" and `matched` = "curation: <reason>"; its
-    evidence is the rules' best sentence, or the title when no signal fired.
+    evidence is the rules' best sentence, or the title when no signal fired. `scores`: the result of
+    `score_papers` for these papers, when the caller already has it.
     """
-    scores = score_papers(papers, themes)
+    scores = score_papers(papers, themes) if scores is None else scores
     decisions = {}
     for entry in curation.entries if curation else ():
         subthemes = [s.id for s in themes[entry.theme].subthemes] if entry.theme in themes.ids else []

@@ -8,7 +8,7 @@ Sphinx read nothing again and executes no notebook.
 from __future__ import annotations
 
 import hashlib
-import shutil
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..bibcheck import write_bib_outputs
 from ..errors import LitreviewError
-from ..fileio import write_tables, write_text_atomic
+from ..fileio import write_bytes_atomic, write_tables, write_text_atomic
 from ..notebooks import NotebookResult, export_notebooks, prepare_notebook, run_notebooks
 from ..pipeline import Review
 from ..related import compute_related_papers
@@ -51,11 +51,9 @@ class SitePaths:
     def cache(self) -> Path:
         return self.root / "build" / "jupyter_cache"
 
-
-def write_if_changed(path: Path, text: str) -> Path:
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        write_text_atomic(path, text)
-    return path
+    @property
+    def related(self) -> Path:
+        return self.root / "build" / "related.parquet"
 
 
 def fingerprint(*frames: pd.DataFrame) -> str:
@@ -68,6 +66,20 @@ def fingerprint(*frames: pd.DataFrame) -> str:
     return digest.hexdigest()[:16]
 
 
+def related_papers(papers: pd.DataFrame, cache: Path) -> pd.DataFrame:
+    """Related papers, recomputed only when titles or abstracts changed (stored beside the tables)."""
+    key = fingerprint(papers[["paper_id", "title", "abstract"]])
+    if cache.exists():
+        stored = pd.read_parquet(cache)
+        if len(stored) and stored["key"].iloc[0] == key:
+            return stored.drop(columns="key")
+    related = compute_related_papers(papers)
+    buffer = io.BytesIO()
+    related.assign(key=key).to_parquet(buffer, index=False)
+    write_bytes_atomic(cache, buffer.getvalue())
+    return related
+
+
 def notebook_fingerprints(review: Review) -> dict[str, str]:
     """The overview depends on every table; a theme notebook only on its theme's papers."""
     tables = review.tables
@@ -78,30 +90,23 @@ def notebook_fingerprints(review: Review) -> dict[str, str]:
     return prints
 
 
-def copy_if_changed(source: Path, target: Path) -> Path:
-    if not target.exists() or target.read_bytes() != source.read_bytes():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return target
-
-
 def generate_sources(review: Review, paths: SitePaths, notebooks_dir: Path) -> list[Path]:
     """Every generated page and download; returns the prepared notebooks (to execute)."""
     config, tables, themes = review.config, review.tables, review.themes
     out = paths.generated
     theme_titles = {t.id: t.title for t in themes.themes}
-    generate_paper_pages(tables, compute_related_papers(tables["papers"]), theme_titles, out / "papers")
-    write_if_changed(out / "catalog.md", render_catalog(tables["papers"], tables["authors"], tables["paper_themes"], theme_titles))
-    write_if_changed(out / "whats-new.md", render_whats_new(tables))
-    write_if_changed(out / "data-dictionary.md", render_data_dictionary())
+    generate_paper_pages(tables, related_papers(tables["papers"], paths.related), theme_titles, out / "papers")
+    write_text_atomic(out / "catalog.md", render_catalog(tables["papers"], tables["authors"], tables["paper_themes"], theme_titles))
+    write_text_atomic(out / "whats-new.md", render_whats_new(tables))
+    write_text_atomic(out / "data-dictionary.md", render_data_dictionary())
     from ..cli import build_parser
 
-    write_if_changed(out / "cli.md", render_cli_reference(build_parser()))
+    write_text_atomic(out / "cli.md", render_cli_reference(build_parser()))
     digests = [(d.name, date, len(d.papers)) for d, date in review.digests]
     pages = {t: f"/_generated/notebooks/{THEME_NOTEBOOKS[t]}.ipynb" for t in THEME_NOTEBOOKS if (notebooks_dir / f"{THEME_NOTEBOOKS[t]}.ipynb").exists()}
     theme_rows = [(t.id, t.title, t.description, pages.get(t.id, "")) for t in themes.themes]
     notebook_pages = [f"/_generated/notebooks/{p.stem}" for p in sorted(notebooks_dir.glob("*.ipynb"))]
-    write_if_changed(out / "landing.md", render_landing(config.title, tables, digests, theme_rows, notebook_pages))
+    write_text_atomic(out / "landing.md", render_landing(config.title, tables, digests, theme_rows, notebook_pages))
     flow = compute_prisma_flow(review.digests, tables, themes.ids)
     evaluations = []
     if config.labels_file and config.labels_file.exists():
@@ -113,10 +118,10 @@ def generate_sources(review: Review, paths: SitePaths, notebooks_dir: Path) -> l
             metrics = compute_evaluation(review, config.labels_file, use_curation, split).metrics
             evaluations.append((caption, metrics[["theme", "precision", "recall", "f1", "support"]].round(3)))
     subthemes = [(t.id, t.title, t.description, [(s.id, s.title) for s in t.subthemes]) for t in themes.themes]
-    write_if_changed(out / "methods.md", render_methods(flow, subthemes, evaluations))
+    write_text_atomic(out / "methods.md", render_methods(flow, subthemes, evaluations))
     write_tables(tables, out / "downloads" / "tables")
     for name in sorted(p.name for p in config.bib_dir.glob("*") if p.suffix in {".bib", ".json", ".csv"}):
-        copy_if_changed(config.bib_dir / name, out / "downloads" / "bib" / name)
+        write_bytes_atomic(out / "downloads" / "bib" / name, (config.bib_dir / name).read_bytes())
     prints = notebook_fingerprints(review)
     prepared = []
     for source in sorted(notebooks_dir.glob("*.ipynb")):
@@ -156,8 +161,33 @@ def build_site(review: Review, notebooks_dir: Path, quiet: bool = True) -> tuple
     failed = [r for r in results if r.status == "failed"]
     if failed:
         raise LitreviewError("notebooks failed, so the site was not built: " + "; ".join(r.describe() for r in failed))
-    exported = export_notebooks(prepared, paths.cache, paths.generated / "downloads" / "notebooks")
-    del exported
-    write_if_changed(paths.generated / "downloads.md", downloads_page(paths.generated))
-    args = ["-W", "--keep-going", "-n", "-b", "html", str(paths.docs), str(paths.html)]
-    return build_main((["-q"] if quiet else []) + args), results
+    exports = paths.generated / "downloads" / "notebooks"
+    # nbconvert is slow: export only what was executed now or has no export yet.
+    stale = [r.path for r in results if r.status == "executed" or not (exports / f"{r.path.stem}.html").exists()]
+    if stale:
+        export_notebooks(stale, paths.cache, exports)
+    write_text_atomic(paths.generated / "downloads.md", downloads_page(paths.generated))
+    inputs = sphinx_inputs_digest(paths, review.config.bib_dir)
+    stamp = paths.root / "build" / "site-inputs.sha256"
+    if (paths.html / "index.html").exists() and stamp.exists() and stamp.read_text() == inputs:
+        return 0, results  # every input of Sphinx is as it was at the last successful build
+    status = build_main((["-q"] if quiet else []) + ["-W", "--keep-going", "-n", "-b", "html", str(paths.docs), str(paths.html)])
+    if status == 0:
+        write_text_atomic(stamp, inputs)
+    return status, results
+
+
+def sphinx_inputs_digest(paths: SitePaths, bib_dir: Path) -> str:
+    """Everything a Sphinx build reads: the docs tree (without its output), the bibliography, and
+    the versions of the packages that render them."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    files = [p for p in paths.docs.rglob("*") if p.is_file() and "_build" not in p.relative_to(paths.docs).parts]
+    for path in sorted(files + sorted(bib_dir.glob("*.bib"))):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    for package in ("sphinx", "myst-nb", "sphinxcontrib-bibtex", "furo", "sphinx-copybutton", "litreview"):
+        digest.update(f"{package}=={version(package)}".encode())
+    for source in sorted(LIBRARY.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()

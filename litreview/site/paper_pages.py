@@ -118,9 +118,7 @@ def generate_paper_pages(tables: Mapping[str, pd.DataFrame], related: pd.DataFra
     written = []
     for paper in tables["papers"].to_dict("records"):
         path = out_dir / f"{paper['paper_id']}.md"
-        text = render_paper_page(paper, context)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            write_text_atomic(path, text)  # unchanged pages keep their mtime, so Sphinx skips them
+        write_text_atomic(path, render_paper_page(paper, context))  # an unchanged page keeps its mtime: Sphinx skips it
         written.append(path)
     for stale in set(out_dir.glob("*.md")) - set(written):
         stale.unlink()
