@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError, LitreviewError
-from .fileio import write_bytes_atomic, write_text_atomic
+from .fileio import read_toml, write_bytes_atomic, write_text_atomic
 from .records import DigestSource
 from .sources.hf_digest import load_digest
 
@@ -59,12 +58,7 @@ def themes_file(root: Path, named: str | None) -> Path | None:
 
 def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
     path = Path(path).resolve()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no review config here; run litreview from the review's folder or pass --config") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data, _ = read_toml(path, "no review config here; run litreview from the review's folder or pass --config")
     review = data.get("review", {})
     outputs = data.get("outputs", {})
     themes = data.get("themes", {})

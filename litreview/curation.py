@@ -18,11 +18,11 @@ or theme, lacks a reason or repeats a paper and theme is a ConfigError with the 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
+from .fileio import read_toml
 
 ACTIONS = ("include", "exclude")
 _KEYS = {"paper", "theme", "subtheme", "reason"}
@@ -70,13 +70,7 @@ def _entry_lines(text: str) -> dict[str, list[tuple[int, dict[str, int]]]]:
 def load_curation(path: str | Path, known_paper_ids: set[str], theme_ids: set[str]) -> Curation:
     """Read and check a curation file against the papers and themes of the review."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no curation file here; create it (it may be empty) or pass its path") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data, text = read_toml(path, "no curation file here; create it (it may be empty) or pass its path")
     unknown = sorted(set(data) - set(ACTIONS))
     if unknown:
         raise ConfigError(f"{path}: unknown table {unknown[0]!r}; only [[include]] and [[exclude]] entries are allowed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import IO
 
 import pandas as pd
 
+from .errors import ConfigError
 from .schema import Table
 
 
@@ -68,3 +70,15 @@ def read_table_csv(path: str | Path, table: Table) -> pd.DataFrame:
         keep_default_na=False,
         na_values={name: [""] for name in numeric},
     )
+
+
+def read_toml(path: Path, missing: str) -> tuple[dict, str]:
+    """A hand-edited TOML file as (data, text); a missing or malformed file is one ConfigError
+    naming the file (and, for a syntax error, the line). `missing` says what to do when it is absent."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {missing}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None

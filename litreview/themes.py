@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import re._parser as sre_parse
-import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import groupby
@@ -24,6 +23,7 @@ import pandas as pd
 
 from .curation import Curation
 from .errors import ConfigError, LitreviewError
+from .fileio import read_toml
 
 PAPER_THEMES_COLUMNS = ["paper_id", "theme", "subtheme", "score", "evidence", "matched", "source"]
 _ABBREVIATIONS = frozenset(("e.g.", "i.e.", "et al.", "avg.", "vs.", "cf.", "approx.", "resp.", "fig.", "figs.", "eq.", "eqs.",
@@ -178,12 +178,7 @@ def _theme(table: object, where: str, defaults: dict) -> Theme:
 def load_themes(path: str | Path) -> ThemeSet:
     """Read and check a themes file; every problem is a ConfigError naming the file and the entry."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no themes file here; create it or pass its path") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data, _ = read_toml(path, "no themes file here; create it or pass its path")
     _check_keys(data, {"scoring", "themes"}, str(path))
     scoring = data.get("scoring", {})
     _check_keys(scoring, {"background", "background_factor", "title_boost", "max_hits"}, f"{path}: [scoring]")
