@@ -64,6 +64,14 @@ def test_executed_without_errors_or_stderr(executed):
         assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"], name
 
 
+def test_overview_draws_the_flow_and_a_searchable_table(executed):
+    outputs = [o for c in executed["00-overview"].cells if c.cell_type == "code" for o in c.outputs]
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # the PRISMA-style flow figure
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "paragraphs read" in html and "itables" in html.lower()
+    assert not re.search(r"<script[^>]+src=[\"']?https?://", html)  # itables in offline mode: nothing from a CDN
+
+
 def test_every_cited_key_exists(executed):
     keys = {e.key for e in bibtexparser.parse_string((ROOT / "bib" / "review.bib").read_text()).entries}
     for name, nb in executed.items():
