@@ -57,24 +57,34 @@ def base_key(first_author: str | None, year: int | None, title: str) -> str:
     return f"{family or 'anon'}{year if year else 'nd'}{title_word(title)}"
 
 
-def suffixed(key: str, taken: set[str]) -> str:
+def suffix_letters(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa, ..."""
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = string.ascii_lowercase[r] + letters
+    return letters
+
+
+def suffixed(key: str, taken: set[str], next_suffix: dict[str, int] | None = None) -> str:
+    """`key`, or `key` plus the first free suffix. `next_suffix` (base key -> first suffix not yet
+    known to be taken) makes many papers with one base key linear instead of quadratic: `taken`
+    only grows, so a suffix found taken once stays taken."""
     if key not in taken:
         return key
-    for n in range(1, 10_000):
-        letters = ""
-        while n:
-            n, r = divmod(n - 1, 26)
-            letters = string.ascii_lowercase[r] + letters
-        if key + letters not in taken:
-            return key + letters
-    raise RuntimeError(f"no free suffix for citation key {key!r}")
+    n = next_suffix.get(key, 1) if next_suffix is not None else 1
+    while key + suffix_letters(n) in taken:
+        n += 1
+    if next_suffix is not None:
+        next_suffix[key] = n + 1
+    return key + suffix_letters(n)
 
 
-def load_pinned(path: str | Path) -> pd.DataFrame:
-    """Read `citekeys.csv`; duplicate ids or keys are an error naming the line."""
-    path = Path(path)
-    if not path.exists():
+def load_pinned(path: str | Path | None) -> pd.DataFrame:
+    """Read `citekeys.csv` (None or a missing file: no pins); duplicate ids or keys are an error naming the line."""
+    if path is None or not Path(path).is_file():
         return pd.DataFrame({"paper_id": pd.Series(dtype="string"), "citekey": pd.Series(dtype="string")})
+    path = Path(path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     if not rows or rows[0] != ["paper_id", "citekey"]:
         raise ConfigError(f"{path}:1: the header must be 'paper_id,citekey'")
@@ -96,13 +106,15 @@ def assign_citekeys(papers: pd.DataFrame, first_authors: pd.Series, pinned: pd.D
     `first_authors` maps paper_id to the first author's name. Returns all pins, old ones first and
     unchanged, new ones appended: the next content of `citekeys.csv`.
     """
-    pinned_ids = set(pinned["paper_id"])
-    taken = set(pinned["citekey"])
+    pinned_ids = set(pinned["paper_id"].tolist())
+    taken = set(pinned["citekey"].tolist())
+    authors = first_authors.to_dict()  # a dict lookup, not Series.get, per paper
+    next_suffix: dict[str, int] = {}
     new = []
-    for paper_id, title, year in zip(papers["paper_id"], papers["title"], papers["year"]):
+    for paper_id, title, year in zip(papers["paper_id"].tolist(), papers["title"].tolist(), papers["year"].tolist()):
         if paper_id in pinned_ids:
             continue
-        key = suffixed(base_key(first_authors.get(paper_id), None if pd.isna(year) else int(year), title), taken)
+        key = suffixed(base_key(authors.get(paper_id), None if pd.isna(year) else int(year), title), taken, next_suffix)
         taken.add(key)
         new.append((paper_id, key))
     added = pd.DataFrame(new, columns=["paper_id", "citekey"]).astype("string")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
@@ -42,12 +43,13 @@ class Enrichment:
         return self.matches[self.matches["match"] == "fuzzy"]
 
 
-def load_metadata_cache(path: str | Path) -> pd.DataFrame:
-    """Read the JSON-lines cache; a malformed line is an error naming the file and line."""
+def load_metadata_cache(path: str | Path | None) -> pd.DataFrame:
+    """Read the JSON-lines cache (None or a missing file: empty); a malformed line is an error naming
+    the file and line."""
+    if path is None or not Path(path).is_file():
+        return pd.DataFrame(columns=list(CACHE_FIELDS))
     path = Path(path)
     rows = []
-    if not path.exists():
-        return pd.DataFrame(columns=list(CACHE_FIELDS))
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -79,11 +81,18 @@ def match_titles(papers: pd.DataFrame, cache: pd.DataFrame) -> pd.DataFrame:
     rows: list[int | None] = [exact_index.get(key) for key in keys]
     scores = [100.0 if row is not None else 0.0 for row in rows]
     kinds = ["exact" if row is not None else "none" for row in rows]
-    for i, key in enumerate(keys):
-        if rows[i] is None and cache_keys:
-            best = process.extractOne(key, cache_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-            if best:
-                rows[i], scores[i], kinds[i] = best[2], round(best[1], 1), "fuzzy"
+    unmatched = [i for i, row in enumerate(rows) if row is None]
+    # All unmatched titles against the whole cache at once, in C on every core, a block of rows at a
+    # time so that memory stays bounded (block x cache scores) however large both grow.
+    block = max(1, 2_000_000 // max(1, len(cache_keys)))
+    for start in range(0, len(unmatched) if cache_keys else 0, block):
+        chunk = unmatched[start : start + block]
+        matrix = process.cdist([keys[i] for i in chunk], cache_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=-1)
+        best = matrix.argmax(axis=1)  # the first of equal best scores, as extractOne picks
+        best_scores = matrix[np.arange(len(chunk)), best]
+        for i, column, score in zip(chunk, best.tolist(), best_scores.tolist()):
+            if score >= FUZZY_THRESHOLD:
+                rows[i], scores[i], kinds[i] = column, round(score, 1), "fuzzy"
     return pd.DataFrame(
         {
             "paper_id": papers["paper_id"].to_numpy(),

@@ -59,10 +59,10 @@ def load_digests_from_paths(paths: Sequence[str | Path]) -> list[tuple[Digest, s
 def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]], pinned: pd.DataFrame | None = None) -> Review:
     """Run the stages. `pinned` overrides the config's citekeys.csv (used by `bib --rekey`)."""
     tables = build_tables(digests)
-    cache = load_metadata_cache(config.metadata_cache) if config else load_metadata_cache("")
+    cache = load_metadata_cache(config.metadata_cache if config else None)
     enrichment = enrich_papers(tables["papers"], cache)
     if pinned is None:
-        pinned = load_pinned(config.bib_dir / "citekeys.csv") if config else load_pinned("")
+        pinned = load_pinned(config.bib_dir / "citekeys.csv" if config else None)
     first_authors = enrichment.authors[enrichment.authors["position"] == 1].set_index("paper_id")["name"]
     pins = assign_citekeys(enrichment.papers, first_authors, pinned)
     papers = enrichment.papers.merge(pins, on="paper_id", how="left")

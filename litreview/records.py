@@ -15,7 +15,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 def normalise_title(title: str) -> str:
     """The form of a title used to recognise the same paper: NFKC, case-folded, single spaces."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", title)).strip().casefold()
+    return " ".join(unicodedata.normalize("NFKC", title).split()).casefold()
 
 
 def make_paper_id(title: str) -> str:

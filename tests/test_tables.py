@@ -103,3 +103,10 @@ def test_a_later_abstract_fills_a_missing_one():
     later = parse_digest(digest_text([("Paper X", long_abstract("x"))]), "b.txt")
     papers = build_tables([(early, "2025-01-01"), (later, "2025-02-01")])["papers"]
     assert papers.set_index("title").loc["Paper X", "abstract"] == long_abstract("x")
+
+
+def test_digests_without_any_review_config(tmp_path: Path):
+    """A digest alone, in a folder with no review.toml: tables, no metadata, fresh keys."""
+    review = load_review(tmp_path / "review.toml", digests=[SEED_DIGEST])
+    assert review.config is None and len(review["papers"]) == 97
+    assert (review["papers"]["arxiv_id"] == "").all() and review["papers"]["citekey"].is_unique

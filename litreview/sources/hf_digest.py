@@ -73,11 +73,16 @@ def split_paragraphs(text: str) -> Iterator[tuple[int, str]]:
 
 
 def looks_like_abstract(paragraph: str) -> bool:
-    return len(paragraph.split()) >= ABSTRACT_MIN_WORDS or len(_SENTENCE_END.findall(paragraph)) >= 2
+    return len(paragraph.split(maxsplit=ABSTRACT_MIN_WORDS - 1)) >= ABSTRACT_MIN_WORDS or len(_SENTENCE_END.findall(paragraph)) >= 2
+
+
+_CHROME_MAX = max(map(len, CHROME))
 
 
 def chrome_reason(paragraph: str) -> str | None:
-    if paragraph.casefold() in CHROME:
+    # casefold never shortens text, so a paragraph longer than every chrome line (an abstract) is not
+    # chrome: no need to casefold a whole abstract.
+    if len(paragraph) <= _CHROME_MAX and paragraph.casefold() in CHROME:
         return "page chrome"
     if DATE_LINE.match(paragraph):
         return "date line"
