@@ -56,8 +56,10 @@ def load_digests_from_paths(paths: Sequence[str | Path]) -> list[tuple[Digest, s
     return [(load_digest(path), date_from_name(Path(path))) for path in paths]
 
 
-def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]], pinned: pd.DataFrame | None = None) -> Review:
-    """Run the stages. `pinned` overrides the config's citekeys.csv (used by `bib --rekey`)."""
+def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]], pinned: pd.DataFrame | None = None,
+                 use_curation: bool = True) -> Review:
+    """Run the stages. `pinned` overrides the config's citekeys.csv (used by `bib --rekey`);
+    `use_curation=False` ignores the config's curation (it names papers of the review's own digests)."""
     tables = build_tables(digests)
     cache = load_metadata_cache(config.metadata_cache if config else None)
     enrichment = enrich_papers(tables["papers"], cache)
@@ -70,7 +72,7 @@ def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]],
     tables["authors"] = ordered(enrichment.authors, TABLES["authors"])
     themes = load_themes(config.themes_file if config and config.themes_file else DEFAULT_THEMES)
     curation = None
-    if config and config.curation_file.exists():
+    if use_curation and config and config.curation_file.exists():
         curation = load_curation(config.curation_file, set(papers["paper_id"]), set(themes.ids))
     scores = score_papers(tables["papers"], themes)
     tables["paper_themes"] = ordered(classify_papers(tables["papers"], themes, curation, scores), TABLES["paper_themes"])
@@ -81,9 +83,10 @@ def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]],
 def load_review(config: str | Path = DEFAULT_CONFIG, digests: Sequence[str | Path] | None = None) -> Review:
     """The review's tables as DataFrames: from the config's digests, or from the digest files given.
 
-    Digests given explicitly still use the config's metadata cache and citation keys when the
-    config exists.
+    Digests given explicitly still use the config's metadata cache, citation keys and theme
+    definitions when the config exists, but not its curation, which is about the review's own papers.
     """
     review_config = load_config(config) if (not digests or Path(config).exists()) else None
-    loaded = load_digests_from_paths(digests) if digests else load_digests_from_config(review_config)
-    return build_review(review_config, loaded)
+    if digests:
+        return build_review(review_config, load_digests_from_paths(digests), use_curation=False)
+    return build_review(review_config, load_digests_from_config(review_config))

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from litreview import load_review
-from litreview.notebooks import run_notebooks
+from litreview.notebooks import execute_notebook, run_notebooks
 
 from .conftest import ROOT, digest_text, long_abstract, run_litreview
 
@@ -114,6 +114,18 @@ def test_notebooks_run_on_a_second_small_review(tmp_path: Path):
     assert "stderr" not in json.dumps(overview)
     for suffix in (".html", ".py"):
         assert (tmp_path / "build" / "notebooks" / f"01-forgetting{suffix}").stat().st_size > 1000
+
+
+def test_a_notebook_runs_as_stored_from_the_notebooks_folder(tmp_path: Path):
+    """As JupyterLab would run it: no injected parameters; it finds ../review.toml by itself."""
+    from .conftest import copy_review
+
+    root = copy_review(tmp_path)
+    nb = nbformat.read(root / "notebooks" / "02-hallucination.ipynb", as_version=4)
+    seconds, error = execute_notebook(nb, root / "notebooks", timeout=300)
+    assert error is None
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.get("name") == "stderr" or o.output_type == "error"]
 
 
 def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):

@@ -11,7 +11,7 @@ import pytest
 
 from litreview import load_review
 
-from .conftest import run_litreview
+from .conftest import digest_text, long_abstract, run_litreview
 
 EXTERNAL = re.compile(r"<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*\b(?:src|href|data)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 
@@ -141,3 +141,18 @@ def test_rebuild_with_nothing_changed_executes_no_notebook(seed_site):
     again = run_litreview("build", cwd=root)
     assert again.returncode == 0, again.stderr
     assert again.stdout.count(": cached") == 4 and "executed" not in again.stdout
+
+
+def test_adding_a_digest_re_executes_only_what_depends_on_it(seed_site):
+    """Runs last in this file: it changes the shared seed site by adding a digest."""
+    root, _ = seed_site
+    new = root / "new-digest.txt"
+    new.write_text(digest_text([("A Study of Protein Folding Kinetics", long_abstract("protein folding kinetics in cells"))]))
+    assert run_litreview("add", str(new), "--date", "2025-03-18", cwd=root).returncode == 0
+    result = run_litreview("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    # The new paper is in no theme: the overview runs again, the theme notebooks do not.
+    assert "notebook 00-overview.ipynb: executed" in result.stdout
+    assert result.stdout.count(": cached") == 3
+    whats_new = (root / "docs" / "_build" / "html" / "_generated" / "whats-new.html").read_text(encoding="utf-8")
+    assert "A Study of Protein Folding Kinetics" in whats_new and "that no earlier digest had: <strong>1</strong>" in whats_new
