@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run  # noqa: E402
+import stages  # noqa: E402
 import synth  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("stage", choices=sorted(run.STAGE_FUNCTIONS))
+    parser.add_argument("stage", choices=sorted(stages.STAGE_FUNCTIONS))
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (default: %(default)s)")
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="litreview-profile-") as scratch:
         scratch = Path(scratch)
         digest = synth.write_digest(args.n, scratch / f"digest-{args.n}.txt", seed=args.seed)
-        work = run.STAGE_FUNCTIONS[args.stage](args.n, digest, scratch)
+        work = stages.STAGE_FUNCTIONS[args.stage](args.n, digest, scratch)
         profiler = cProfile.Profile()
         start = time.perf_counter()
         profiler.enable()

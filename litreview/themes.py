@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import re._parser as sre_parse
-from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path

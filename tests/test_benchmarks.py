@@ -139,7 +139,8 @@ def test_run_quick_ends_with_the_budgets(quick_run):
         "tables at N=100,000 under 20 s",
         "tables µs/paper at 100,000 within 1.2x of 10,000",
         "bib within 1.5x of bibtexparser write at N=40",
-        "site paper pages vs bare sphinx",
+        "site paper pages within 1.5x of bare sphinx at N=40",
+        "site µs/page at 1,000 within 1.5x of 100",
     ):
         assert expected in texts
     for line in budget_lines:

@@ -1,0 +1,364 @@
+"""The measured side of the benchmarks: one function per stage, run in a fresh child process.
+
+Each stage function does its imports and preparation, then returns the work to time; the work
+returns the number of papers it handled, which the child checks against N. `run.py` schedules the
+children and prints the table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402  (stdlib only)
+
+CACHE = ROOT / "data" / "arxiv-metadata.jsonl"
+# litreview.site function names that would generate one page per paper (checked with hasattr at run time).
+SITE_PAGE_FUNCTIONS = ("generate_paper_pages", "write_paper_pages", "render_paper_pages", "paper_pages")
+
+
+class NotAvailable(Exception):
+    """A stage that cannot be measured in this checkout (the row says why)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# The children: each stage function does its imports and preparation, then returns the timed work.
+# The work returns the number of papers it handled, which the child checks against N.
+# ----------------------------------------------------------------------------------------------
+
+
+def make_review_folder(digest: Path, workdir: Path) -> Path:
+    """A review like the real one around one digest: its metadata cache and theme definitions.
+    No curation file: the real one names the seed's papers, which a synthetic digest does not have."""
+    import shutil
+
+    review = workdir / "review"
+    (review / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copy(CACHE, review / "data" / CACHE.name)
+    themes = ""
+    if (ROOT / "themes.toml").exists():
+        shutil.copy(ROOT / "themes.toml", review / "themes.toml")
+        themes = '[themes]\ndefinitions = "themes.toml"\ncuration = "data/curation.toml"\n\n'
+    config = review / "review.toml"
+    config.write_text(
+        "[review]\ntitle = \"benchmark\"\n\n[outputs]\ntables = \"build/tables\"\nbib = \"bib\"\n\n"
+        f"[enrich]\ncache = \"data/{CACHE.name}\"\n\n{themes}"
+        f"[[digests]]\npath = {json.dumps(str(digest))}\ndate = \"2025-03-11\"\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def prepared_review(digest: Path, workdir: Path):
+    """The pipeline's output for a digest: untimed preparation of the bib and site stages.
+
+    Built once per digest and kept (pickled) beside it in the scratch folder, so that the children
+    of the same N do not each rerun the whole pipeline; the first child to need it builds it."""
+    import pickle
+
+    from litreview.config import load_config
+    from litreview.pipeline import build_review, load_digests_from_config
+
+    stored = digest.with_suffix(".review.pickle")
+    if stored.exists():
+        try:
+            return pickle.loads(stored.read_bytes())
+        except Exception:  # half-written by a parallel child, or unreadable: build it here
+            pass
+    config = load_config(make_review_folder(digest, workdir))
+    review = build_review(config, load_digests_from_config(config))
+    partial = stored.with_name(f"{stored.name}.{os.getpid()}.tmp")
+    try:
+        partial.write_bytes(pickle.dumps(review, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, stored)
+    except Exception:  # not picklable: every child builds its own
+        partial.unlink(missing_ok=True)
+    return review
+
+
+def stage_read_split(n: int, digest: Path, workdir: Path):
+    """The floor for parsing: read the file, decode it, split it into paragraphs, in plain Python."""
+    chrome = len(synth.load_seed().chrome)
+
+    def work() -> int:
+        text = digest.read_bytes().decode("utf-8")
+        paragraphs = [" ".join(block.split("\n")) for block in text.split("\n\n") if block.strip()]
+        return (len(paragraphs) - chrome) // 2
+
+    return work
+
+
+def stage_parse(n: int, digest: Path, workdir: Path):
+    from litreview.sources.hf_digest import load_digest
+
+    return lambda: len(load_digest(digest).papers)
+
+
+def stage_tables(n: int, digest: Path, workdir: Path):
+    """`litreview tables`: parse, enrich from the metadata cache, (themes, if the pipeline has them),
+    citation keys, the tables, CSV + Parquet."""
+    import pyarrow.parquet  # noqa: F401  (imported before the clock starts)  (pandas imports it lazily on the first to_parquet)
+
+    from litreview.config import load_config
+    from litreview.fileio import write_tables
+    from litreview.pipeline import build_review, load_digests_from_config
+
+    config_path = make_review_folder(digest, workdir)
+
+    def work() -> int:
+        config = load_config(config_path)
+        review = build_review(config, load_digests_from_config(config))
+        write_tables(review.tables, config.tables_dir)
+        work.note = "wrote " + ", ".join(review.tables)
+        return len(review["papers"])
+
+    return work
+
+
+def floor_records(review) -> list[dict]:
+    """Plain Python records of the papers, as a library user would hand them to bibtexparser."""
+    import pandas as pd
+
+    papers, authors = review["papers"], review["authors"]
+    names = authors.sort_values(["paper_id", "position"]).groupby("paper_id", sort=False)["name"].agg(list).to_dict()
+    records = []
+    for paper in papers.sort_values("citekey").to_dict("records"):
+        records.append(
+            {
+                "key": paper["citekey"],
+                "title": paper["title"],
+                "authors": names.get(paper["paper_id"], []),
+                "venue": paper["venue"],
+                "year": None if pd.isna(paper["year"]) else int(paper["year"]),
+                "month": None if pd.isna(paper["month"]) else int(paper["month"]),
+                "arxiv_id": paper["arxiv_id"],
+                "primary": paper["primary_category"],
+                "abstract": paper["abstract"],
+            }
+        )
+    return records
+
+
+def stage_bibtexparser(n: int, digest: Path, workdir: Path):
+    """The floor for `bib`: bibtexparser v2 alone builds entries with the same fields from the same
+    papers (values as they are, no escaping) and writes them with its default unparse stack,
+    in-place modification allowed."""
+    import bibtexparser
+    from bibtexparser.library import Library
+    from bibtexparser.middlewares import default_unparse_stack
+    from bibtexparser.model import Entry, Field
+
+    records = floor_records(prepared_review(digest, workdir))
+    note_text = "Listed in the Hugging Face papers digest; no arXiv record was found"
+
+    def work() -> int:
+        entries = []
+        for r in records:
+            fields = [Field("title", r["title"])]
+            fields.append(Field("author", " and ".join(r["authors"])) if r["authors"] else Field("key", r["title"]))
+            if r["venue"]:
+                fields.append(Field("booktitle", r["venue"]))
+            if r["year"] is not None:
+                fields += [Field("year", r["year"]), Field("month", r["month"])]
+            if r["arxiv_id"]:
+                fields += [Field("eprint", r["arxiv_id"]), Field("archivePrefix", "arXiv"), Field("primaryClass", r["primary"])]
+            else:
+                fields.append(Field("note", note_text))
+            if r["abstract"]:
+                fields.append(Field("abstract", r["abstract"]))
+            entries.append(Entry("inproceedings" if r["venue"] else "misc", r["key"], fields))
+        library = Library(entries)
+        text = bibtexparser.write_string(library, unparse_stack=default_unparse_stack(allow_inplace_modification=True))
+        work.note = f"{len(text) / 1e6:.1f} MB of BibTeX"
+        return len(library.entries)
+
+    return work
+
+
+def stage_bib(n: int, digest: Path, workdir: Path):
+    """litreview's bibliography: build_library + write_bibtex on the pipeline's papers."""
+    from litreview.bib import build_library, write_bibtex
+
+    review = prepared_review(digest, workdir)
+    papers, authors, appearances = review["papers"], review["authors"], review["paper_digests"]
+
+    def work() -> int:
+        library = build_library(papers, authors, appearances)
+        text = write_bibtex(library)
+        work.note = f"{len(text) / 1e6:.1f} MB of BibTeX"
+        return len(library.entries)
+
+    return work
+
+
+def rst_escape(text: str) -> str:
+    import re
+
+    return re.sub(r"([\\`*_|\[\]<>:])", r"\\\1", text)
+
+
+def write_rst_pages(digest: Path, src: Path) -> int:
+    """One page per paper: its title as the heading, its abstract as the one paragraph, `:orphan:`
+    so that no toctree is needed (and none is built)."""
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "conf.py").write_text(
+        'project = "bench"\n'
+        "# Sphinx's default theme (alabaster) without any sidebar: no global navigation, no toctree.\n"
+        'html_sidebars = {"**": []}\n',
+        encoding="utf-8",
+    )
+    (src / "index.rst").write_text("Benchmark\n=========\n\nPaper pages, not linked from here.\n", encoding="utf-8")
+    paragraphs = synth._paragraphs(digest.read_text(encoding="utf-8"))[len(synth.load_seed().chrome):]
+    count = 0
+    for i in range(0, len(paragraphs) - 1, 2):
+        title, abstract = rst_escape(paragraphs[i]), rst_escape(paragraphs[i + 1])
+        count += 1
+        (src / f"paper{count:06d}.rst").write_text(f":orphan:\n\n{title}\n{'=' * (len(title) + 2)}\n\n{abstract}\n", encoding="utf-8")
+    return count
+
+
+def stage_sphinx(n: int, digest: Path, workdir: Path):
+    """The floor for the site: a bare Sphinx html build of N one-paragraph .rst pages (no extensions)."""
+    from sphinx.cmd.build import build_main
+
+    src, out = workdir / "src", workdir / "html"
+    pages = write_rst_pages(digest, src)
+
+    def work() -> int:
+        status = build_main(["-q", "-b", "html", str(src), str(out)])
+        if status:
+            raise RuntimeError(f"sphinx-build exited with {status}")
+        built = sum(1 for _ in out.glob("paper*.html"))
+        if built != pages:
+            raise RuntimeError(f"sphinx built {built} paper pages, expected {pages}")
+        return pages
+
+    return work
+
+
+def site_page_function():
+    """THE HOOK for the site stage: litreview's function that writes one page per paper, if any.
+
+    Looked up at run time, first in `litreview.site`, then in its `paper_pages` module, under the
+    names in SITE_PAGE_FUNCTIONS. Returns (qualified name, function) or (None, None)."""
+    import importlib
+
+    for module_name in ("litreview.site", "litreview.site.paper_pages"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in SITE_PAGE_FUNCTIONS:
+            if hasattr(module, name):
+                return f"{module_name}.{name}", getattr(module, name)
+    return None, None
+
+
+def site_call(fn, review, out_dir: Path):
+    """Call the paper-page function with what its parameters ask for (by name): the review or its
+    tables, an empty related-papers table (related papers are not part of this measurement), no
+    theme titles, and the folder for the pages."""
+    import inspect
+
+    import pandas as pd
+
+    offer = {
+        "review": review,
+        "tables": review.tables,
+        "related": pd.DataFrame({"paper_id": pd.Series(dtype="string"), "rank": pd.Series(dtype="int64"), "related_id": pd.Series(dtype="string")}),
+        "theme_titles": {},
+        "out_dir": out_dir,
+        "docs_dir": out_dir,
+        "directory": out_dir,
+        "out": out_dir,
+    }
+    arguments = {}
+    for parameter in inspect.signature(fn).parameters.values():
+        if parameter.name in offer:
+            arguments[parameter.name] = offer[parameter.name]
+        elif parameter.default is inspect.Parameter.empty and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            raise NotAvailable(f"site stage: do not know what to pass as {fn.__name__}({parameter.name}=...); adapt run.site_call")
+    return fn(**arguments)
+
+
+def write_site_conf(src: Path) -> None:
+    """The paper pages are MyST Markdown: myst_parser, and the site's theme when it is installed."""
+    import importlib.util
+
+    theme = "furo" if importlib.util.find_spec("furo") else "alabaster"
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "conf.py").write_text(f'project = "bench"\nextensions = ["myst_parser"]\nhtml_theme = "{theme}"\n', encoding="utf-8")
+    (src / "index.md").write_text("# Benchmark\n\nPaper pages, reached by search, not by a toctree.\n", encoding="utf-8")
+
+
+def stage_site(n: int, digest: Path, workdir: Path):
+    """litreview's site code writing N paper pages, then a Sphinx build of them; compared with the
+    bare Sphinx floor. Both the page generation and the build are timed."""
+    name, fn = site_page_function()
+    if fn is None:
+        raise NotAvailable("site stage not available")
+    from sphinx.cmd.build import build_main
+
+    review = prepared_review(digest, workdir)
+    src, out = workdir / "docs", workdir / "html"
+    write_site_conf(src)
+
+    def work() -> int:
+        written = site_call(fn, review, src / "papers")
+        status = build_main(["-q", "-b", "html", str(src), str(out)])
+        if status:
+            raise RuntimeError(f"sphinx-build exited with {status}")
+        work.note = f"{name}: {len(written) if written is not None else '?'} pages + Sphinx (myst_parser)"
+        return n
+
+    return work
+
+
+STAGE_FUNCTIONS = {
+    "read_split": stage_read_split,
+    "parse": stage_parse,
+    "tables": stage_tables,
+    "bibtexparser": stage_bibtexparser,
+    "bib": stage_bib,
+    "sphinx": stage_sphinx,
+    "site": stage_site,
+}
+
+
+def peak_rss_mb() -> tuple[float, str]:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024, "VmHWM"
+    except OSError:
+        pass
+    import resource
+
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20, "ru_maxrss"
+
+
+def child(stage_key: str, n: int, digest: Path, workdir: Path) -> dict:
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr  # whatever a stage prints must not be taken for the result
+    try:
+        work = STAGE_FUNCTIONS[stage_key](n, digest, workdir)
+        start = time.perf_counter()
+        handled = work()
+        seconds = time.perf_counter() - start
+        if handled != n:
+            raise RuntimeError(f"handled {handled} papers, expected {n}")
+        peak, how = peak_rss_mb()
+        result = {"status": "ok", "seconds": seconds, "peak_mb": peak, "peak_how": how, "note": getattr(work, "note", "")}
+    except NotAvailable as exc:
+        result = {"status": "n/a", "note": str(exc)}
+    finally:
+        sys.stdout = real_stdout
+    return result
