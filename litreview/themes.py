@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import re._parser as sre_parse
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -213,12 +215,26 @@ def _fire(text: str, spans: list[tuple[int, int]], signals: tuple[Signal, ...], 
     folded = text.casefold()
     if not any(_possible(signal, folded) for signal in signals):
         return []
-    folded_spans = [folded[s:e] for s, e in spans]
+    starts = [s for s, _ in spans]
+    # Positions in the case-folded text stand for positions in the text only when folding kept the length.
+    same_length = len(folded) == len(text)
+
+    def candidates(item: Signal) -> Iterable[int]:
+        """The sentences that hold one of the signal's required strings (a superset: the regex decides)."""
+        if item.required is None or not same_length:
+            return range(len(spans))
+        found = set()
+        for required in item.required:
+            position = folded.find(required)
+            while position != -1:
+                found.add(max(bisect_right(starts, position) - 1, 0))
+                position = folded.find(required, position + 1)
+        return sorted(found)
+
     def scan(item: Signal) -> list[tuple[int, int, int]]:
         if not _possible(item, folded):
             return []
-        return [(k, m.start(), m.end()) for k, (s, e) in enumerate(spans) if _possible(item, folded_spans[k])
-                for m in item.pattern.finditer(text, s, e)]
+        return [(k, m.start(), m.end()) for k in candidates(item) for m in item.pattern.finditer(text, *spans[k])]
     found = [(k, index, start, end) for index, signal in enumerate(signals) if signal.where in ("both", field)
              for k, start, end in scan(signal)]
     blocked = [(k, start, end, n.scope) for n in (negatives if found else ()) for k, start, end in scan(n)]
