@@ -224,3 +224,27 @@ def test_check_names_each_problem(review_dir: Path):
     bib.write_text(text.replace("title = {", "title = {{", 1))
     result = run("bib", "--check", cwd=review_dir)
     assert result.returncode == 1 and "pybtex" in result.stderr or "bibtexparser" in result.stderr
+
+
+@given(st.lists(st.tuples(WORDS, WORDS), min_size=1, max_size=25))
+@settings(max_examples=25, deadline=None)
+def test_real_bibtex_accepts_any_text(pairs):
+    """Real BibTeX on entries of hypothesis-generated titles, abstracts and author names."""
+    import tempfile
+
+    import pandas as pd
+
+    ids = [f"p{i}" for i in range(len(pairs))]
+    papers = pd.DataFrame(
+        {"paper_id": ids, "title": [t for t, _ in pairs], "abstract": [a for _, a in pairs], "arxiv_id": "", "published": "",
+         "year": pd.array([2024] * len(pairs), dtype="Int64"), "month": pd.array([5] * len(pairs), dtype="Int64"),
+         "primary_category": "", "venue": "", "citekey": [f"key{i}" for i in range(len(pairs))]}
+    )
+    authors = pd.DataFrame({"paper_id": ids, "position": 1, "name": [(a[:15] or "x") + " Author" for _, a in pairs]})
+    appearances = pd.DataFrame({"paper_id": ids, "digest_date": "2025-01-01"})
+    with tempfile.TemporaryDirectory() as folder:
+        bib = Path(folder) / "generated.bib"
+        bib.write_text(write_bibtex(build_library(papers, authors, appearances)), encoding="utf-8")
+        stdout, bbl = run_bibtex(bib, Path(folder))
+    assert "Warning" not in stdout and "error" not in stdout.lower(), stdout
+    assert bbl.count("\\bibitem") == len(pairs)
