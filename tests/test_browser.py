@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from litreview import load_review
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
 
@@ -52,12 +54,12 @@ class Watched:
 
 
 @pytest.fixture(scope="module")
-def seed(seed_site, browser) -> Iterator[tuple[Watched, str]]:
+def seed(seed_site, browser) -> Iterator[tuple[Watched, str, int]]:
     root, result = seed_site
     assert result.returncode == 0, result.stderr
     server, origin = serve(root / "docs" / "_build" / "html")
     watched = Watched(browser, origin)
-    yield watched, origin
+    yield watched, origin, len(load_review(root / "review.toml")["papers"])
     watched.context.close()
     server.shutdown()
 
@@ -67,19 +69,19 @@ PAGES = ["index.html", "_generated/notebooks/01-forgetting.html", "_generated/pa
 
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_load_cleanly_and_stay_on_the_machine(seed, page: str):
-    watched, origin = seed
+    watched, origin, papers = seed
     watched.page.goto(origin + page, wait_until="networkidle")
     assert watched.page.locator("h1").first.inner_text().strip()
     assert watched.errors == [] and watched.outside == []
 
 
 def test_catalog_filter_narrows_the_table(seed):
-    watched, origin = seed
+    watched, origin, papers = seed
     page = watched.page
     page.goto(origin + "_generated/catalog.html", wait_until="networkidle")
     rows = page.locator("#catalog tbody tr")
     total = rows.count()
-    assert total == 97
+    assert total == papers
     page.select_option("select[name=theme]", "hallucination")
     hallucination = page.locator("#catalog tbody tr:not([hidden])").count()
     assert 0 < hallucination < total
@@ -95,7 +97,7 @@ def test_catalog_filter_narrows_the_table(seed):
 
 
 def test_search_finds_a_paper_by_a_word_of_its_title(seed):
-    watched, origin = seed
+    watched, origin, papers = seed
     watched.page.goto(origin + "search.html?q=HaloQuest", wait_until="networkidle")
     results = watched.page.locator("#search-results ul.search li a")
     results.first.wait_for(timeout=10_000)
@@ -103,7 +105,7 @@ def test_search_finds_a_paper_by_a_word_of_its_title(seed):
 
 
 def test_bibtex_copy_button_puts_the_entry_on_the_clipboard(seed):
-    watched, origin = seed
+    watched, origin, papers = seed
     page = watched.page
     page.goto(origin + "_generated/papers/p75348b5ee1a3.html", wait_until="networkidle")
     page.locator("div.highlight-bibtex").hover()

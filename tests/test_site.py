@@ -130,6 +130,9 @@ def test_downloads_and_data_dictionary(seed_site):
     downloads = (html_dir / "_generated" / "downloads.html").read_text(encoding="utf-8")
     for name in ("review.bib", "review.json", "forgetting.bib", "papers.csv", "papers.parquet", "01-forgetting.ipynb", "01-forgetting.html", "01-forgetting.py"):
         assert name in downloads, name
+    # The exported notebooks run on another machine: no path of this one is baked into them.
+    for exported in (root / "docs" / "_generated" / "downloads" / "notebooks").glob("*.*"):
+        assert str(root) not in exported.read_text(encoding="utf-8"), exported.name
     dictionary = (html_dir / "_generated" / "data-dictionary.html").read_text(encoding="utf-8")
     assert all(name in dictionary for name in ("paper_digests", "paper_themes", "citekey", "evidence"))
     assert "litreview bib" in (html_dir / "_generated" / "cli.html").read_text(encoding="utf-8")

@@ -125,7 +125,8 @@ def generate_sources(review: Review, paths: SitePaths, notebooks_dir: Path) -> l
     prints = notebook_fingerprints(review)
     prepared = []
     for source in sorted(notebooks_dir.glob("*.ipynb")):
-        prepared.append(prepare_notebook(source, out / "notebooks" / source.name, {"config": str(config.path)}, prints.get(source.stem, "")))
+        # No injected config: the copy finds the review.toml above it, so the exported downloads run anywhere.
+        prepared.append(prepare_notebook(source, out / "notebooks" / source.name, {}, prints.get(source.stem, "")))
     return prepared
 
 
