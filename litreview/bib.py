@@ -15,9 +15,9 @@ import bibtexparser
 import pandas as pd
 from bibtexparser.library import Library
 from bibtexparser.middlewares import AddEnclosingMiddleware, MonthAbbreviationMiddleware
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from bibtexparser.model import Entry, Field
 
+from .enrich import authors_by_paper, split_name
 from .latex import bibtex_text, interpret_text_escapes
 
 _PUBLISHED_AS = re.compile(r"^(?P<venue>.*?) \(published as '(?P<title>.*)'\)$")
@@ -83,7 +83,7 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame) -> Library:
     """One entry per paper with a citation key (column `citekey`), sorted by key."""
-    names = authors.sort_values(["paper_id", "position"]).groupby("paper_id", sort=False)["name"].agg(list).to_dict()
+    names = authors_by_paper(authors)
     first_date = appearances.groupby("paper_id")["digest_date"].min().to_dict()
     entries = []
     for paper in records(papers.sort_values("citekey")):
@@ -102,18 +102,13 @@ def write_bibtex(library: Library) -> str:
 
 
 def csl_name(name: str) -> dict[str, str]:
-    try:
-        parts = parse_single_name_into_parts(name, strict=False)
-    except InvalidNameError:
-        return {"literal": name}
-    family = " ".join(parts.von + parts.last)
-    given = " ".join(parts.first)
+    given, family = split_name(name)
     return {"family": family, "given": given} if given else {"family": family}
 
 
 def csl_items(papers: pd.DataFrame, authors: pd.DataFrame) -> list[dict]:
     """CSL-JSON items (for Zotero, Pandoc, Quarto), sorted by key; text is plain Unicode."""
-    names = authors.sort_values(["paper_id", "position"]).groupby("paper_id", sort=False)["name"].agg(list).to_dict()
+    names = authors_by_paper(authors)
     items = []
     for paper in papers.sort_values("citekey").to_dict("records"):
         venue, published_as = split_venue(paper["venue"])

@@ -16,7 +16,7 @@ from pybtex.database import parse_string as pybtex_parse_string
 from pybtex.exceptions import PybtexError
 
 from .bib import build_library, csl_items, write_bibtex, write_csl_json
-from .citekeys import write_pinned
+from .citekeys import pins_csv
 from .fileio import write_text_atomic
 from .pipeline import Review
 
@@ -25,11 +25,10 @@ def bib_outputs(review: Review) -> dict[str, str]:
     """File name (inside the bib folder) -> the text regeneration would write."""
     papers, authors = review["papers"], review["authors"]
     library = build_library(papers, authors, review["paper_digests"])
-    pins = review.pins.to_csv(index=False, lineterminator="\n")
     outputs = {
         "review.bib": write_bibtex(library),
         "review.json": write_csl_json(csl_items(papers, authors)),
-        "citekeys.csv": pins,
+        "citekeys.csv": pins_csv(review.pins),
     }
     themes = review.tables.get("paper_themes")
     for theme in review.themes.ids if review.themes else ():
@@ -41,10 +40,7 @@ def bib_outputs(review: Review) -> dict[str, str]:
 def write_bib_outputs(review: Review, bib_dir: Path) -> list[Path]:
     written = []
     for name, text in bib_outputs(review).items():
-        if name == "citekeys.csv":
-            write_pinned(bib_dir / name, review.pins)
-        else:
-            write_text_atomic(bib_dir / name, text)
+        write_text_atomic(bib_dir / name, text)
         written.append(bib_dir / name)
     return written
 

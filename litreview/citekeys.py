@@ -13,14 +13,13 @@ import io
 import re
 import string
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 
+from .enrich import split_name
 from .errors import ConfigError
-from .fileio import write_text_atomic
 
 STOPWORDS = frozenset(
     "a an the on of in for to and or with via from by at as into towards toward is are be do does can "
@@ -37,11 +36,7 @@ def ascii_slug(text: str) -> str:
 
 def family_name(name: str) -> str:
     """The family name of a 'Given Family' name, with a 'von' part kept ('van den Berg' -> 'vandenberg')."""
-    try:
-        parts = parse_single_name_into_parts(name, strict=False)
-    except InvalidNameError:
-        return ascii_slug(name.split()[-1]) if name.split() else ""
-    return ascii_slug("".join(parts.von + parts.last))
+    return ascii_slug(split_name(name)[1])
 
 
 def title_word(title: str) -> str:
@@ -100,7 +95,7 @@ def load_pinned(path: str | Path | None) -> pd.DataFrame:
     return pd.DataFrame(rows[1:], columns=["paper_id", "citekey"]).astype("string")
 
 
-def assign_citekeys(papers: pd.DataFrame, first_authors: pd.Series, pinned: pd.DataFrame) -> pd.DataFrame:
+def assign_citekeys(papers: pd.DataFrame, first_authors: Mapping[str, str], pinned: pd.DataFrame) -> pd.DataFrame:
     """Pinned keys, then new keys for papers without one (in the papers' order).
 
     `first_authors` maps paper_id to the first author's name. Returns all pins, old ones first and
@@ -108,7 +103,7 @@ def assign_citekeys(papers: pd.DataFrame, first_authors: pd.Series, pinned: pd.D
     """
     pinned_ids = set(pinned["paper_id"].tolist())
     taken = set(pinned["citekey"].tolist())
-    authors = first_authors.to_dict()  # a dict lookup, not Series.get, per paper
+    authors = dict(first_authors)  # a dict lookup per paper, also when given a Series
     next_suffix: dict[str, int] = {}
     new = []
     for paper_id, title, year in zip(papers["paper_id"].tolist(), papers["title"].tolist(), papers["year"].tolist()):
@@ -130,7 +125,6 @@ def unpin(pinned: pd.DataFrame, paper_ids: Iterable[str]) -> pd.DataFrame:
     return pinned[~pinned["paper_id"].isin(ids)].reset_index(drop=True)
 
 
-def write_pinned(path: str | Path, pins: pd.DataFrame) -> None:
-    buffer = io.StringIO()
-    pins.to_csv(buffer, index=False, lineterminator="\n")
-    write_text_atomic(path, buffer.getvalue())
+def pins_csv(pins: pd.DataFrame) -> str:
+    """The text of `citekeys.csv`."""
+    return pins.to_csv(index=False, lineterminator="\n")

@@ -22,11 +22,10 @@ def preview(text: str, width: int = 60) -> str:
 
 def format_report(path: str, digest: Digest) -> list[str]:
     """The reconciliation of one digest: every paragraph is in a paper or listed as skipped."""
-    chrome, duplicates = len(digest.chrome), len(digest.duplicates)
     lines = [
         f"{path}: {digest.paragraphs} paragraphs: {len(digest.papers)} papers, "
-        f"{len(digest.missing_abstracts)} without abstract, {duplicates} duplicates, "
-        f"{chrome} page chrome, {len(digest.skipped) - chrome - duplicates} other skipped",
+        f"{len(digest.missing_abstracts)} without abstract, {len(digest.duplicates)} duplicates, "
+        f"{len(digest.chrome)} page chrome, {len(digest.problems)} other skipped",
     ]
     lines += [f"  {path}:{p.line}: paper without an abstract: {preview(p.title)}" for p in digest.missing_abstracts]
     lines += [f"  {path}:{s.line}: skipped ({s.reason}): {preview(s.text)}" for s in digest.skipped]

@@ -93,7 +93,7 @@ def add_digest(config: ReviewConfig, source: str | Path, date: str) -> Path:
     source = Path(source)
     date = parse_date(date, str(source))
     digest = load_digest(source)
-    problems = [f"line {s.line}: {s.reason}" for s in digest.problems if not s.reason.startswith(("duplicate", "abstract of the duplicate"))]
+    problems = [f"line {s.line}: {s.reason}" for s in digest.problems]
     problems += [f"line {p.line}: paper without an abstract" for p in digest.missing_abstracts]
     if problems:
         raise LitreviewError(

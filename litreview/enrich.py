@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from rapidfuzz import fuzz, process
 
 from .errors import ConfigError
@@ -24,6 +25,25 @@ from .records import normalise_title
 FUZZY_THRESHOLD = 90.0
 CACHE_FIELDS = ("title", "arxiv_id", "authors", "published", "primary_category", "venue", "checked")
 _ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
+
+
+def authors_by_paper(authors: pd.DataFrame) -> dict[str, list[str]]:
+    """paper_id -> the names of its authors in byline order (from the `authors` table)."""
+    ordered = authors.sort_values(["paper_id", "position"])
+    names: dict[str, list[str]] = {}
+    for paper_id, name in zip(ordered["paper_id"].tolist(), ordered["name"].tolist()):
+        names.setdefault(paper_id, []).append(name)
+    return names
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(given names, family name with its 'von' part) of a 'Given Family' name, by BibTeX's rules."""
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+    except InvalidNameError:
+        given, _, family = name.rpartition(" ")
+        return given, family
+    return " ".join(parts.first), " ".join(parts.von + parts.last)
 
 
 @dataclass(frozen=True)

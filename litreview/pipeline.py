@@ -12,7 +12,7 @@ import pandas as pd
 from .citekeys import assign_citekeys, load_pinned
 from .config import DEFAULT_CONFIG, ReviewConfig, load_config
 from .curation import Curation, load_curation
-from .enrich import Enrichment, enrich_papers, load_metadata_cache
+from .enrich import Enrichment, authors_by_paper, enrich_papers, load_metadata_cache
 from .records import Digest
 from .schema import TABLES
 from .sources.hf_digest import load_digest
@@ -65,7 +65,7 @@ def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]],
     enrichment = enrich_papers(tables["papers"], cache)
     if pinned is None:
         pinned = load_pinned(config.bib_dir / "citekeys.csv" if config else None)
-    first_authors = enrichment.authors[enrichment.authors["position"] == 1].set_index("paper_id")["name"]
+    first_authors = {paper_id: names[0] for paper_id, names in authors_by_paper(enrichment.authors).items()}
     pins = assign_citekeys(enrichment.papers, first_authors, pinned)
     papers = enrichment.papers.merge(pins, on="paper_id", how="left")
     tables["papers"] = ordered(papers, TABLES["papers"])

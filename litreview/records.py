@@ -64,7 +64,8 @@ class Digest:
 
     @property
     def duplicates(self) -> tuple[SkippedParagraph, ...]:
-        return tuple(s for s in self.skipped if s.reason.startswith("duplicate"))
+        """The title paragraphs of papers seen earlier in the same digest."""
+        return tuple(s for s in self.skipped if s.reason.startswith(DUPLICATE_TITLE))
 
     @property
     def chrome(self) -> tuple[SkippedParagraph, ...]:
@@ -72,8 +73,10 @@ class Digest:
 
     @property
     def problems(self) -> tuple[SkippedParagraph, ...]:
-        """Skipped paragraphs that are neither page chrome nor a recognised duplicate."""
-        return tuple(s for s in self.skipped if s.reason not in CHROME_REASONS)
+        """Skipped paragraphs that are neither page chrome nor part of a recognised duplicate."""
+        return tuple(
+            s for s in self.skipped if s.reason not in CHROME_REASONS and not s.reason.startswith((DUPLICATE_TITLE, DUPLICATE_ABSTRACT))
+        )
 
     @property
     def accounted_paragraphs(self) -> int:
@@ -83,6 +86,8 @@ class Digest:
 
 
 CHROME_REASONS = frozenset({"page chrome", "date line"})
+DUPLICATE_TITLE = "duplicate of the paper at line"
+DUPLICATE_ABSTRACT = "abstract of the duplicate at line"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .records import Digest
+from .enrich import authors_by_paper
 from .markup import escape_markdown
 
 
@@ -18,7 +19,7 @@ def compute_prisma_flow(digests: Sequence[tuple[Digest, str]], tables: dict[str,
     paragraphs = sum(d.paragraphs for d, _ in digests)
     chrome = sum(len(d.chrome) for d, _ in digests)
     duplicates = sum(len(d.duplicates) for d, _ in digests)
-    other = sum(len(d.skipped) for d, _ in digests) - chrome - duplicates
+    other = sum(len(d.problems) for d, _ in digests)
     appearances = sum(len(d.papers) for d, _ in digests)
     papers = tables["papers"]
     paper_themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme"]))
@@ -116,12 +117,12 @@ def render_findings_table(findings: pd.DataFrame) -> str:
 def compute_paper_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """All papers with first author, year, category and themes: the searchable table of the overview."""
     papers, authors, paper_themes = tables["papers"], tables["authors"], tables["paper_themes"]
-    first = dict(zip(authors.loc[authors["position"] == 1, "paper_id"], authors.loc[authors["position"] == 1, "name"]))
+    names = authors_by_paper(authors)
     themes = paper_themes.groupby("paper_id")["theme"].agg(lambda s: ", ".join(sorted(s))).to_dict()
     return pd.DataFrame(
         {
             "title": papers["title"],
-            "first author": [first.get(pid, "") for pid in papers["paper_id"]],
+            "first author": [names.get(pid, [""])[0] for pid in papers["paper_id"]],
             "year": papers["year"],
             "category": papers["primary_category"],
             "themes": [themes.get(pid, "") for pid in papers["paper_id"]],

@@ -7,6 +7,7 @@ Sphinx read nothing again and executes no notebook.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
@@ -56,13 +57,20 @@ class SitePaths:
         return self.root / "build" / "related.parquet"
 
 
-def fingerprint(*frames: pd.DataFrame) -> str:
-    """What a notebook's outputs depend on: its data and the library code that computes from it."""
+@functools.cache
+def library_digest() -> bytes:
+    """The library's own code: outputs computed by it change when it changes (read once per run)."""
     digest = hashlib.sha256()
-    for frame in frames:
-        digest.update(frame.to_csv(index=False).encode("utf-8"))
     for source in sorted(LIBRARY.rglob("*.py")):
         digest.update(source.read_bytes())
+    return digest.digest()
+
+
+def fingerprint(*frames: pd.DataFrame) -> str:
+    """What a notebook's outputs depend on: its data and the library code that computes from it."""
+    digest = hashlib.sha256(library_digest())
+    for frame in frames:
+        digest.update(frame.to_csv(index=False).encode("utf-8"))
     return digest.hexdigest()[:16]
 
 
@@ -189,6 +197,5 @@ def sphinx_inputs_digest(paths: SitePaths, bib_dir: Path) -> str:
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
     for package in ("sphinx", "myst-nb", "sphinxcontrib-bibtex", "furo", "sphinx-copybutton", "litreview"):
         digest.update(f"{package}=={version(package)}".encode())
-    for source in sorted(LIBRARY.rglob("*.py")):
-        digest.update(source.read_bytes())
+    digest.update(library_digest())
     return digest.hexdigest()

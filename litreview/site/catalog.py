@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..enrich import authors_by_paper
 from ..markup import escape_html
 
 CATALOG_HEAD = """# Catalog of papers
@@ -24,8 +25,7 @@ def options(values: list[str], label: str, name: str) -> str:
 
 
 def render_catalog(papers: pd.DataFrame, authors: pd.DataFrame, paper_themes: pd.DataFrame, theme_titles: Mapping[str, str]) -> str:
-    first_authors = authors[authors["position"] == 1].set_index("paper_id")["name"].to_dict()
-    counts = authors.groupby("paper_id").size().to_dict()
+    names = authors_by_paper(authors)
     themes = paper_themes.groupby("paper_id")["theme"].agg(lambda s: sorted(set(s))).to_dict() if len(paper_themes) else {}
     subthemes = (
         paper_themes.assign(pair=paper_themes["theme"] + ": " + paper_themes["subtheme"]).groupby("paper_id")["pair"].agg(sorted).to_dict()
@@ -37,9 +37,7 @@ def render_catalog(papers: pd.DataFrame, authors: pd.DataFrame, paper_themes: pd
     for paper in papers.sort_values(["year", "title"], ascending=[False, True], na_position="last").to_dict("records"):
         pid = paper["paper_id"]
         year = "" if pd.isna(paper["year"]) else str(int(paper["year"]))
-        author = first_authors.get(pid, "")
-        if counts.get(pid, 0) > 1:
-            author += " et al."
+        author = names.get(pid, [""])[0] + (" et al." if len(names.get(pid, [])) > 1 else "")
         paper_theme_titles = ", ".join(theme_titles.get(t, t) for t in themes.get(pid, []))
         rows.append(
             f'<tr data-themes="{escape_html(" ".join(themes.get(pid, [])))}" '

@@ -13,6 +13,7 @@ import pandas as pd
 from bibtexparser.library import Library
 
 from ..bib import build_library, write_bibtex
+from ..enrich import authors_by_paper
 from ..fileio import write_text_atomic
 from ..markup import autolink, code_block, escape_markdown, front_matter, link
 
@@ -26,7 +27,7 @@ class PaperContext:
     authors: Mapping[str, list[str]]
     links: Mapping[str, list[tuple[str, str]]]
     appearances: Mapping[str, list[tuple[str, int]]]
-    themes: Mapping[str, list[dict]]
+    themes: Mapping[str, list[tuple[str, str, float, str, str]]]  # theme, subtheme, score, evidence, source
     related: Mapping[str, list[str]]
     titles: Mapping[str, str]
     theme_titles: Mapping[str, str]
@@ -43,13 +44,6 @@ def group(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[str, list]:
     return grouped
 
 
-def group_records(frame: pd.DataFrame) -> dict[str, list[dict]]:
-    grouped: dict[str, list[dict]] = {}
-    for row in frame.to_dict("records"):
-        grouped.setdefault(row["paper_id"], []).append(row)
-    return grouped
-
-
 def bibtex_by_key(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame) -> dict[str, str]:
     library = build_library(papers, authors, appearances)
     return {entry.key: write_bibtex(Library([entry])).strip() for entry in library.entries}
@@ -57,12 +51,12 @@ def bibtex_by_key(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.D
 
 def paper_context(tables: Mapping[str, pd.DataFrame], related: pd.DataFrame, theme_titles: Mapping[str, str]) -> PaperContext:
     papers = tables["papers"]
-    themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme"]))
+    themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme", "subtheme", "score", "evidence", "source"]))
     return PaperContext(
-        authors=group(tables["authors"].sort_values(["paper_id", "position"]), "paper_id", ["name"]),
+        authors=authors_by_paper(tables["authors"]),
         links=group(tables["links"], "paper_id", ["url", "kind"]),
         appearances=group(tables["paper_digests"], "paper_id", ["digest_date", "position"]),
-        themes=group_records(themes),
+        themes=group(themes, "paper_id", ["theme", "subtheme", "score", "evidence", "source"]),
         related=group(related.sort_values(["paper_id", "rank"]), "paper_id", ["related_id"]),
         titles=dict(zip(papers["paper_id"], papers["title"])),
         theme_titles=theme_titles,
@@ -100,10 +94,9 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     rows = context.themes.get(paper_id, [])
     if not rows:
         lines.append("This paper is in none of the review's themes.")
-    for row in rows:
-        title = context.theme_titles.get(row["theme"], row["theme"])
-        why = "curated" if row["source"] == "curation" else f"score {row['score']:.1f}"
-        lines.append(f"- **{escape_markdown(title)}** ({escape_markdown(row['subtheme'])}; {why}): {escape_markdown(row['evidence'])}")
+    for theme, subtheme, score, evidence, source in rows:
+        why = "curated" if source == "curation" else f"score {score:.1f}"
+        lines.append(f"- **{escape_markdown(context.theme_titles.get(theme, theme))}** ({escape_markdown(subtheme)}; {why}): {escape_markdown(evidence)}")
     lines += ["", "## Related papers", ""]
     related = context.related.get(paper_id, [])
     lines += [f"- {link(context.titles[other], f'{other}.md')}" for other in related] or ["None found."]

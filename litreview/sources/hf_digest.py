@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import DigestError
-from ..records import Digest, Paper, SkippedParagraph, normalise_title
+from ..records import DUPLICATE_ABSTRACT, DUPLICATE_TITLE, Digest, Paper, SkippedParagraph, normalise_title
 
 CHROME = frozenset(
     {
@@ -105,9 +105,9 @@ def parse_digest(text: str, name: str) -> Digest:
         line, text_ = title
         key = normalise_title(text_)
         if key in first_seen:
-            skipped.append(SkippedParagraph(name, line, text_, f"duplicate of the paper at line {first_seen[key]}"))
+            skipped.append(SkippedParagraph(name, line, text_, f"{DUPLICATE_TITLE} {first_seen[key]}"))
             if abstract_line is not None:
-                skipped.append(SkippedParagraph(name, abstract_line, abstract, f"abstract of the duplicate at line {line}"))
+                skipped.append(SkippedParagraph(name, abstract_line, abstract, f"{DUPLICATE_ABSTRACT} {line}"))
             return
         first_seen[key] = line
         paper = Paper(title=text_, abstract=abstract, digest=name, line=line, position=len(papers) + 1)
