@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 import re._parser as sre_parse
-from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 from pathlib import Path
 from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 
+import ahocorasick
 import pandas as pd
 
 from .curation import Curation
@@ -31,6 +31,8 @@ _ABBREVIATIONS = frozenset(("e.g.", "i.e.", "et al.", "avg.", "vs.", "cf.", "app
                   "sec.", "no.", "nos.", "dr.", "prof.", "incl.", "viz.", "w.r.t.", "a.k.a.", "ca.", "al.", "mr.", "ms.", "e.g.,", "i.e.,"))
 _BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?:\s+|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
+_INITIAL = re.compile(r"[a-z]\.")
+_SENTENCE_START = re.compile(r"$|[A-Z0-9\"'(\[\u201c]")
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class Signal:
     weight: float = 1.0
     where: str = "both"
     scope: str = "match"
-    required: frozenset[str] | None = None  # casefolded strings one of which every match contains
+    # Sets of case-folded strings; every match contains one string of each set (empty: no pre-filter).
+    required: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,19 @@ class ThemeSet:
     def __getitem__(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)
 
+    @cached_property
+    def required_automaton(self) -> ahocorasick.Automaton | None:
+        """An automaton that finds, in one pass over a text, every required string of every signal."""
+        strings = sorted({s for t in self.themes for item in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))
+                          for group in item.required for s in group})
+        if not strings:
+            return None
+        automaton = ahocorasick.Automaton()
+        for string in strings:
+            automaton.add_word(string, string)
+        automaton.make_automaton()
+        return automaton
+
 
 def phrase_regex(phrase: str) -> str:
     """A phrase as a regex: case and space/hyphen variants match, `*` ends a word stem (hallucinat*)."""
@@ -88,34 +104,41 @@ def phrase_regex(phrase: str) -> str:
     return start + r"[\s-]+".join(words) + end
 
 
-def required_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Casefolded strings of which every match contains one (None: no such set): an exact, cheap pre-filter."""
-    def walk(items) -> set[str] | None:
+def required_strings(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Sets of case-folded strings such that every match holds one string of each set: an exact, cheap pre-filter.
+
+    Found from the parsed regex: a literal run is a set of one; a branch gives the union of one set per
+    alternative; groups and repeats of at least one add their body's sets. The rarest set (longest
+    shortest string) comes first. An unusual construct gives no sets: no pre-filter, same results.
+    """
+    def walk(items) -> list[set[str]]:
         found, run = [], ""
         for op, av in [*items, (None, None)]:
             if op is LITERAL:
                 run += chr(av)
                 continue
             found += [{run.casefold()}] if run else []
-            run, sub = "", None
+            run = ""
             if op is SUBPATTERN:
-                sub = walk(av[-1])
+                found += walk(av[-1])
             elif op is BRANCH:
-                subs = [walk(branch) for branch in av[1]]
-                sub = None if None in subs else set().union(*subs)
+                branches = [walk(branch) for branch in av[1]]
+                if all(branches):
+                    found.append(set().union(*(max(sets, key=_rarity) for sets in branches)))
             elif op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
-                sub = walk(av[2])
-            found += [sub] if sub else []
-        return max(found, key=lambda strings: min(map(len, strings)), default=None)
+                found += walk(av[2])
+        return found
     try:
-        strings = walk(sre_parse.parse(pattern.pattern, pattern.flags))
-    except (re.error, TypeError, ValueError):  # an unusual construct: no pre-filter, same results
-        return None
-    return frozenset(strings) if strings and all(strings) else None
+        sets = walk(sre_parse.parse(pattern.pattern, pattern.flags))
+    except (re.error, TypeError, ValueError):
+        return ()
+    best_first = sorted({frozenset(s) for s in sets if all(s)}, key=lambda s: (-_rarity(s), sorted(s)))
+    # Beyond the rarest set, sets with a string shorter than 3 characters filter little and slow the search.
+    return tuple(s for n, s in enumerate(best_first) if n == 0 or _rarity(s) >= 3)
 
 
-def _possible(item: Signal, folded: str) -> bool:
-    return item.required is None or any(r in folded for r in item.required)
+def _rarity(strings: set[str]) -> int:
+    return min(map(len, strings))
 
 
 def _compile(entry: dict, where: str) -> tuple[str, re.Pattern[str]]:
@@ -196,7 +219,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _BOUNDARY.finditer(text):
         word = text[text.rfind(" ", 0, m.start()) + 1 : m.start() + 1].lower().lstrip("([{\"'")
-        if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]\.", word) or not re.match(r"$|[A-Z0-9\"'(\[\u201c]", text[m.end() :]):
+        if word in _ABBREVIATIONS or _INITIAL.fullmatch(word) or not _SENTENCE_START.match(text, m.end()):
             continue
         if text[start : m.start() + 1].strip():
             spans.append((start, m.start() + len(m.group().rstrip())))
@@ -206,55 +229,87 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
 
 
-def _fire(text: str, spans: list[tuple[int, int]], signals: tuple[Signal, ...], negatives: tuple[Signal, ...], field: str) -> list[tuple[int, int]]:
-    """Sorted (sentence index, signal index) of the signals that fire in `text` and are not cancelled.
+@dataclass(frozen=True)
+class _Sentences:
+    """Every paper's title (one sentence) and abstract sentences, numbered in one sequence.
 
-    Each regex runs sentence by sentence (a signal never spans two sentences), and only on sentences
-    holding one of its required strings; negatives are looked for only in sentences where a signal fired.
+    One Aho-Corasick pass per sentence finds every signal's required strings at once, so the regexes
+    run only where they can match: the work grows with the matches, not with papers times signals.
     """
-    folded = text.casefold()
-    if not any(_possible(signal, folded) for signal in signals):
-        return []
-    starts = [s for s, _ in spans]
-    # Positions in the case-folded text stand for positions in the text only when folding kept the length.
-    same_length = len(folded) == len(text)
 
-    def candidates(item: Signal) -> Iterable[int]:
-        """The sentences that hold one of the signal's required strings (a superset: the regex decides)."""
-        if item.required is None or not same_length:
-            return range(len(spans))
-        found = set()
-        for required in item.required:
-            position = folded.find(required)
-            while position != -1:
-                found.add(max(bisect_right(starts, position) - 1, 0))
-                position = folded.find(required, position + 1)
-        return sorted(found)
+    paper: list[int]  # the paper (row position) each sentence belongs to
+    key: list[str]  # "0" + 00000 for the title, "1" + k for abstract sentence k (sorts title first)
+    text: list[str]  # the field (title or abstract) the sentence lies in: regexes run on it, within `span`
+    span: list[tuple[int, int]]
+    present: list[set[str]]  # the required strings each sentence holds
+    holding: dict[str, list[int]]  # the sentences that hold each required string
 
-    def scan(item: Signal) -> list[tuple[int, int, int]]:
-        if not _possible(item, folded):
-            return []
-        return [(k, m.start(), m.end()) for k in candidates(item) for m in item.pattern.finditer(text, *spans[k])]
-    found = [(k, index, start, end) for index, signal in enumerate(signals) if signal.where in ("both", field)
-             for k, start, end in scan(signal)]
-    blocked = [(k, start, end, n.scope) for n in (negatives if found else ()) for k, start, end in scan(n)]
-    return sorted({(k, index) for k, index, start, end in found
-                   if not any(kb == k and (scope == "sentence" or (a < end and start < b)) for kb, a, b, scope in blocked)})
+    @classmethod
+    def of(cls, titles: list[str], abstracts: list[str], themes: ThemeSet) -> "_Sentences":
+        paper, key, text, span = [], [], [], []
+        for i, (title, abstract) in enumerate(zip(titles, abstracts)):
+            fields = [(title, [(0, len(title))]), (abstract, split_sentences(abstract))]
+            for field, (field_text, spans) in enumerate(fields):
+                for k, sentence_span in enumerate(spans):
+                    paper.append(i), key.append(f"{field}{k:05d}"), text.append(field_text), span.append(sentence_span)
+        automaton = themes.required_automaton
+        present = [{s for _, s in automaton.iter(t[a:b].casefold())} if automaton else set() for t, (a, b) in zip(text, span)]
+        holding: dict[str, list[int]] = {}
+        for k, strings in enumerate(present):
+            for string in strings:
+                holding.setdefault(string, []).append(k)
+        return cls(paper, key, text, span, present, holding)
+
+    def candidates(self, item: Signal, papers: set[int] | None = None) -> list[int]:
+        """The sentences where the signal can match: in its field and papers, holding a string of each required set."""
+        if item.required:
+            first, *rest = item.required
+            found = sorted({k for string in first for k in self.holding.get(string, ())})
+            found = [k for k in found if all(not strings.isdisjoint(self.present[k]) for strings in rest)]
+        else:
+            found = range(len(self.key))
+        if item.where == "both" and papers is None:
+            return list(found)
+        fields = {"both": "01", "title": "0", "abstract": "1"}[item.where]
+        return [k for k in found if self.key[k][0] in fields and (papers is None or self.paper[k] in papers)]
+
+    def matches(self, item: Signal, papers: set[int] | None = None) -> list[tuple[int, int, int]]:
+        """(sentence, start, end) of every match of the signal."""
+        return [(k, m.start(), m.end()) for k in self.candidates(item, papers) for m in item.pattern.finditer(self.text[k], *self.span[k])]
 
 
-def _paper_hits(title: str, abstract: str, signals: tuple[Signal, ...], themes: ThemeSet, theme: Theme,
-                spans: list[tuple[int, int]] | None = None) -> list[tuple[str, str, float, str]]:
-    """(sentence key, sentence, contribution, signal name) of each counted hit: per signal, its max_hits best sentences."""
-    rows = []
-    sentences = split_sentences(abstract) if spans is None else spans
-    for field, text, sp in (("title", title, [(0, len(title))]), ("abstract", abstract, sentences)):
-        for k, index in _fire(text, sp, signals, theme.negatives, field):
-            sentence = text[sp[k][0] : sp[k][1]]
-            factor = theme.title_boost if field == "title" else (
+def _theme_hits(sentences: _Sentences, signals: tuple[Signal, ...], theme: Theme, themes: ThemeSet,
+                papers: set[int] | None = None) -> dict[int, list[tuple[str, str, float, str]]]:
+    """Per paper, (sentence key, sentence, contribution, signal name) of each counted hit, sorted.
+
+    A signal counts once per sentence, in its `max_hits` best sentences; a negative cancels the hits it
+    overlaps, or all of the theme's hits in its sentence (scope "sentence").
+    """
+    blocked: dict[int, list[tuple[int, int, str]]] = {}
+    for negative in theme.negatives:
+        for k, start, end in sentences.matches(negative, papers):
+            blocked.setdefault(k, []).append((start, end, negative.scope))
+
+    def counts(k: int, signal: Signal) -> bool:
+        if k not in blocked:  # no negative here: the first match decides
+            return signal.pattern.search(sentences.text[k], *sentences.span[k]) is not None
+        return any(not any(scope == "sentence" or (a < m.end() and m.start() < b) for a, b, scope in blocked[k])
+                   for m in signal.pattern.finditer(sentences.text[k], *sentences.span[k]))
+    fired = sorted((k, index) for index, signal in enumerate(signals) for k in sentences.candidates(signal, papers) if counts(k, signal))
+    rows: dict[int, list[tuple[str, str, float, str]]] = {}
+    factors: dict[int, float] = {}
+    for k, index in fired:
+        (start, end), key = sentences.span[k], sentences.key[k]
+        sentence = sentences.text[k][start:end]
+        if k not in factors:
+            factors[k] = theme.title_boost if key[0] == "0" else (
                 themes.background_factor if any(b.search(sentence) for b in themes.background) else 1.0)
-            rows.append((f"{int(field == 'abstract')}{k:05d}", sentence, signals[index].weight * factor, signals[index].name))
-    rows.sort(key=lambda r: (r[3], -r[2], r[0]))
-    return sorted(row for _, group in groupby(rows, key=lambda r: r[3]) for row in list(group)[: theme.max_hits])
+        factor = factors[k]
+        rows.setdefault(sentences.paper[k], []).append((key, sentence, signals[index].weight * factor, signals[index].name))
+    for paper_rows in rows.values():
+        paper_rows.sort(key=lambda r: (r[3], -r[2], r[0]))
+        paper_rows[:] = sorted(row for _, group in groupby(paper_rows, key=lambda r: r[3]) for row in list(group)[: theme.max_hits])
+    return rows
 
 
 def _summarise(theme: Theme, hits: list[tuple]) -> tuple[float, str, str]:
@@ -271,32 +326,33 @@ def _summarise(theme: Theme, hits: list[tuple]) -> tuple[float, str, str]:
     return score, evidence, matched
 
 
-def _subtheme(theme: Theme, title: str, abstract: str, themes: ThemeSet, spans: list[tuple[int, int]] | None = None) -> str:
-    """The sub-theme whose phrases score highest (ties: file order); the first one when none fires."""
-    best, best_score = (theme.subthemes[0].id if theme.subthemes else ""), 0.0
+def _subthemes(sentences: _Sentences, theme: Theme, themes: ThemeSet, papers: set[int]) -> dict[int, str]:
+    """Per paper, the sub-theme whose phrases score highest (ties: file order); the first one when none fires."""
+    best = {i: (theme.subthemes[0].id if theme.subthemes else "", 0.0) for i in papers}
     for sub in theme.subthemes:
-        score = sum(h[2] for h in _paper_hits(title, abstract, sub.signals, themes, theme, spans))
-        if score > best_score:
-            best, best_score = sub.id, score
-    return best
+        for i, hits in _theme_hits(sentences, sub.signals, theme, themes, papers).items():
+            if (score := sum(h[2] for h in hits)) > best[i][1]:
+                best[i] = (sub.id, score)
+    return {i: sub_id for i, (sub_id, _) in best.items()}
 
 
 def score_papers(papers: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame:
     """One row per paper and theme: score, threshold, member, subtheme, evidence, matched (sorted by theme, paper).
 
-    Linear in the papers: each paper's sentences are split once, and a signal's regex runs only on texts
-    that contain one of its required strings (found once, when the themes are loaded).
+    Linear in the papers: sentences are split once, and each signal's regex runs only on the sentences
+    that hold one of its required strings (found once, when the themes are loaded).
     """
     ids = papers["paper_id"].astype(str).tolist()
     titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
+    sentences = _Sentences.of(titles, abstracts, themes)
     rows = []
-    for i, (pid, title, abstract) in enumerate(zip(ids, titles, abstracts)):
-        spans = split_sentences(abstract)
-        for theme in themes.themes:
-            score, evidence, matched = _summarise(theme, _paper_hits(title, abstract, theme.signals, themes, theme, spans))
-            member = score >= theme.threshold
-            sub = _subtheme(theme, title, abstract, themes, spans) if member else ""
-            rows.append((pid, theme.id, score, theme.threshold, member, sub, evidence, matched))
+    for theme in themes.themes:
+        summaries = {i: _summarise(theme, hits) for i, hits in _theme_hits(sentences, theme.signals, theme, themes).items()}
+        members = {i for i, (score, _, _) in summaries.items() if score >= theme.threshold}
+        subthemes = _subthemes(sentences, theme, themes, members)
+        for i, pid in enumerate(ids):
+            score, evidence, matched = summaries.get(i, (0.0, "", ""))
+            rows.append((pid, theme.id, score, theme.threshold, i in members, subthemes.get(i, ""), evidence, matched))
     columns = ["paper_id", "theme", "score", "threshold", "member", "subtheme", "evidence", "matched"]
     frame = pd.DataFrame(rows, columns=columns).astype({"score": "float64", "threshold": "float64", "member": "bool"})
     return frame.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
@@ -327,7 +383,7 @@ def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation |
         entry = decisions[(row.paper_id, row.theme)]
         if entry.action == "include":
             title, abstract = titles[row.paper_id], abstracts[row.paper_id]
-            sub = entry.subtheme or row.subtheme or _subtheme(themes[row.theme], title, abstract, themes)
+            sub = entry.subtheme or row.subtheme or _subthemes(_Sentences.of([title], [abstract], themes), themes[row.theme], themes, {0})[0]
             added.append((row.paper_id, row.theme, sub, row.score, row.evidence or title, f"curation: {entry.reason}", "curation"))
     table = pd.concat([table[PAPER_THEMES_COLUMNS], pd.DataFrame(added, columns=PAPER_THEMES_COLUMNS)], ignore_index=True)
     table = table.astype({c: "string" for c in PAPER_THEMES_COLUMNS if c != "score"} | {"score": "float64"})
@@ -343,7 +399,7 @@ def explain_paper(paper_id: str, papers: pd.DataFrame, themes: ThemeSet, curatio
     table = classify_papers(match, themes, curation)
     lines = [f"{paper_id}: {title}"]
     for theme in themes.themes:
-        hits = _paper_hits(title, abstract, theme.signals, themes, theme)
+        hits = _theme_hits(_Sentences.of([title], [abstract], themes), theme.signals, theme, themes).get(0, [])
         score, evidence, _ = _summarise(theme, hits)
         row = table[table["theme"] == theme.id]
         verdict = f"member ({row['source'].iloc[0]}), sub-theme {row['subtheme'].iloc[0]}" if len(row) else "not a member"
