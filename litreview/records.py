@@ -15,7 +15,8 @@ _WHITESPACE = re.compile(r"\s+")
 
 def normalise_title(title: str) -> str:
     """The form of a title used to recognise the same paper: NFKC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", title).split()).casefold()
+    # NFKC leaves ASCII text as it is, and is the slow part: skip it for ASCII titles (most of them).
+    return " ".join((title if title.isascii() else unicodedata.normalize("NFKC", title)).split()).casefold()
 
 
 def make_paper_id(title: str) -> str:
