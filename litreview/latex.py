@@ -59,6 +59,8 @@ def needs_case_protection(word: str) -> bool:
     bibliography styles would otherwise lowercase them."""
     if word.islower():  # no upper-case letter at all (the common case): nothing to protect
         return False
+    if word[0].isupper() and word[1:].islower() and not any(map(str.isdigit, word)):  # Capitalised: nothing to protect
+        return False
     letters = "".join(filter(str.isalpha, word))
     return any(map(str.isupper, letters[1:])) or (any(map(str.isdigit, word)) and any(map(str.isupper, letters)))
 

@@ -18,7 +18,7 @@ from pybtex.database import parse_string as pybtex_parse
 from litreview import load_review
 from litreview.bib import build_library, write_bibtex
 from litreview.bibcheck import check_bib, consumer_problems
-from litreview.latex import bibtex_text
+from litreview.latex import bibtex_text, needs_case_protection
 
 from .conftest import ROOT, digest_text, long_abstract
 
@@ -248,3 +248,12 @@ def test_real_bibtex_accepts_any_text(pairs):
         stdout, bbl = run_bibtex(bib, Path(folder))
     assert "Warning" not in stdout and "error" not in stdout.lower(), stdout
     assert bbl.count("\\bibitem") == len(pairs)
+
+
+@pytest.mark.parametrize(("word", "protect"), [
+    ("LLMs", True), ("iPhone", True), ("(CoT)", True), ("Multi-Task", True), ("R1", True), ("Llama3", True),
+    ("Model\u00b2", True), ("Think", False), ("Think:", False), ('"Think"', False), ("A", False), ("\u00c9clair", False),
+    ("reasoning", False), ("42", False),
+])
+def test_title_words_whose_case_bibtex_styles_must_keep(word: str, protect: bool):
+    assert needs_case_protection(word) is protect
