@@ -336,23 +336,25 @@ def _subthemes(sentences: _Sentences, theme: Theme, themes: ThemeSet, papers: se
     return {i: sub_id for i, (sub_id, _) in best.items()}
 
 
-def score_papers(papers: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame:
+def score_papers(papers: pd.DataFrame, themes: ThemeSet, chunk: int = 2000) -> pd.DataFrame:
     """One row per paper and theme: score, threshold, member, subtheme, evidence, matched (sorted by theme, paper).
 
     Linear in the papers: sentences are split once, and each signal's regex runs only on the sentences
-    that hold one of its required strings (found once, when the themes are loaded).
+    that hold one of its required strings (found once, when the themes are loaded). Papers are scored
+    `chunk` at a time, so the sentence index stays small however long the review.
     """
     ids = papers["paper_id"].astype(str).tolist()
     titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
-    sentences = _Sentences.of(titles, abstracts, themes)
     rows = []
-    for theme in themes.themes:
-        summaries = {i: _summarise(theme, hits) for i, hits in _theme_hits(sentences, theme.signals, theme, themes).items()}
-        members = {i for i, (score, _, _) in summaries.items() if score >= theme.threshold}
-        subthemes = _subthemes(sentences, theme, themes, members)
-        for i, pid in enumerate(ids):
-            score, evidence, matched = summaries.get(i, (0.0, "", ""))
-            rows.append((pid, theme.id, score, theme.threshold, i in members, subthemes.get(i, ""), evidence, matched))
+    for first in range(0, len(ids), chunk):
+        sentences = _Sentences.of(titles[first : first + chunk], abstracts[first : first + chunk], themes)
+        for theme in themes.themes:
+            summaries = {i: _summarise(theme, hits) for i, hits in _theme_hits(sentences, theme.signals, theme, themes).items()}
+            members = {i for i, (score, _, _) in summaries.items() if score >= theme.threshold}
+            subthemes = _subthemes(sentences, theme, themes, members)
+            for i, pid in enumerate(ids[first : first + chunk]):
+                score, evidence, matched = summaries.get(i, (0.0, "", ""))
+                rows.append((pid, theme.id, score, theme.threshold, i in members, subthemes.get(i, ""), evidence, matched))
     columns = ["paper_id", "theme", "score", "threshold", "member", "subtheme", "evidence", "matched"]
     frame = pd.DataFrame(rows, columns=columns).astype({"score": "float64", "threshold": "float64", "member": "bool"})
     return frame.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)

@@ -193,6 +193,7 @@ def test_scoring_papers_together_equals_scoring_each_alone(themes, seed_papers: 
     alone = pd.concat([score_papers(seed_papers.iloc[[i]], themes) for i in range(len(seed_papers))], ignore_index=True)
     alone = alone.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(together, alone)
+    pd.testing.assert_frame_equal(together, score_papers(seed_papers, themes, chunk=10))
     assert together["member"].sum() > 40
 
 
