@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import theme_scores
 from .citekeys import assign_citekeys, load_pinned
 from .config import DEFAULT_CONFIG, ReviewConfig, load_config
 from .curation import Curation, load_curation
@@ -17,7 +18,7 @@ from .records import Digest
 from .schema import TABLES
 from .sources.hf_digest import load_digest
 from .tables import build_tables, ordered
-from .themes import ThemeSet, classify_papers, load_themes, score_papers
+from .themes import ThemeSet, classify_papers, load_themes
 
 # Without a review config, the theme definitions shipped with the project are used.
 DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "themes.toml"
@@ -74,7 +75,7 @@ def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]],
     curation = None
     if use_curation and config and config.curation_file.exists():
         curation = load_curation(config.curation_file, set(papers["paper_id"]), set(themes.ids))
-    scores = score_papers(tables["papers"], themes)
+    scores = theme_scores(tables["papers"], themes, config.root / "build" / "theme-scores.parquet" if config else None)
     tables["paper_themes"] = ordered(classify_papers(tables["papers"], themes, curation, scores), TABLES["paper_themes"])
     return Review(config=config, digests=digests, tables=tables, enrichment=enrichment, pins=pins, themes=themes,
                   curation=curation, scores=scores)

@@ -26,6 +26,9 @@ from .curation import Curation
 from .errors import ConfigError, LitreviewError
 from .fileio import read_toml
 
+# The columns of `score_papers`, typed the same whether or not there are rows.
+SCORE_DTYPES = {"paper_id": "str", "theme": "str", "score": "float64", "threshold": "float64", "member": "bool",
+                "subtheme": "str", "evidence": "str", "matched": "str"}
 PAPER_THEMES_COLUMNS = ["paper_id", "theme", "subtheme", "score", "evidence", "matched", "source"]
 _ABBREVIATIONS = frozenset(("e.g.", "i.e.", "et al.", "avg.", "vs.", "cf.", "approx.", "resp.", "fig.", "figs.", "eq.", "eqs.",
                   "sec.", "no.", "nos.", "dr.", "prof.", "incl.", "viz.", "w.r.t.", "a.k.a.", "ca.", "al.", "mr.", "ms.", "e.g.,", "i.e.,"))
@@ -355,8 +358,7 @@ def score_papers(papers: pd.DataFrame, themes: ThemeSet, chunk: int = 2000) -> p
             for i, pid in enumerate(ids[first : first + chunk]):
                 score, evidence, matched = summaries.get(i, (0.0, "", ""))
                 rows.append((pid, theme.id, score, theme.threshold, i in members, subthemes.get(i, ""), evidence, matched))
-    columns = ["paper_id", "theme", "score", "threshold", "member", "subtheme", "evidence", "matched"]
-    frame = pd.DataFrame(rows, columns=columns).astype({"score": "float64", "threshold": "float64", "member": "bool"})
+    frame = pd.DataFrame(rows, columns=list(SCORE_DTYPES)).astype(SCORE_DTYPES)
     return frame.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
 
 

@@ -7,7 +7,6 @@ Sphinx read nothing again and executes no notebook.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..bibcheck import write_bib_outputs
+from ..cache import fingerprint, library_digest
 from ..errors import LitreviewError
 from ..fileio import write_bytes_atomic, write_tables, write_text_atomic
 from ..notebooks import NotebookResult, export_notebooks, prepare_notebook, run_notebooks
@@ -26,7 +26,6 @@ from .catalog import render_catalog
 from .pages import render_cli_reference, render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
 from .paper_pages import generate_paper_pages
 
-LIBRARY = Path(__file__).resolve().parent.parent
 THEME_NOTEBOOKS = {"forgetting": "01-forgetting", "hallucination": "02-hallucination", "cot": "03-chain-of-thought"}
 
 
@@ -55,23 +54,6 @@ class SitePaths:
     @property
     def related(self) -> Path:
         return self.root / "build" / "related.parquet"
-
-
-@functools.cache
-def library_digest() -> bytes:
-    """The library's own code: outputs computed by it change when it changes (read once per run)."""
-    digest = hashlib.sha256()
-    for source in sorted(LIBRARY.rglob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.digest()
-
-
-def fingerprint(*frames: pd.DataFrame) -> str:
-    """What a notebook's outputs depend on: its data and the library code that computes from it."""
-    digest = hashlib.sha256(library_digest())
-    for frame in frames:
-        digest.update(frame.to_csv(index=False).encode("utf-8"))
-    return digest.hexdigest()[:16]
 
 
 def related_papers(papers: pd.DataFrame, cache: Path) -> pd.DataFrame:
