@@ -25,17 +25,13 @@ import pandas as pd
 from .curation import Curation
 from .errors import ConfigError, LitreviewError
 from .fileio import read_toml
+from .sentences import SentenceIndex
 
 # The columns of `score_papers`, typed the same whether or not there are rows.
 SCORE_DTYPES = {"paper_id": "str", "theme": "str", "score": "float64", "threshold": "float64", "member": "bool",
                 "subtheme": "str", "evidence": "str", "matched": "str"}
 PAPER_THEMES_COLUMNS = ["paper_id", "theme", "subtheme", "score", "evidence", "matched", "source"]
-_ABBREVIATIONS = frozenset(("e.g.", "i.e.", "et al.", "avg.", "vs.", "cf.", "approx.", "resp.", "fig.", "figs.", "eq.", "eqs.",
-                  "sec.", "no.", "nos.", "dr.", "prof.", "incl.", "viz.", "w.r.t.", "a.k.a.", "ca.", "al.", "mr.", "ms.", "e.g.,", "i.e.,"))
-_BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?:\s+|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
-_INITIAL = re.compile(r"[a-z]\.")
-_SENTENCE_START = re.compile(r"$|[A-Z0-9\"'(\[\u201c]")
 
 
 @dataclass(frozen=True)
@@ -217,71 +213,7 @@ def load_themes(path: str | Path) -> ThemeSet:
     return ThemeSet(str(path), themes, background, float(scoring.get("background_factor", 1.0)))
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; no split after abbreviations (e.g., et al., avg.) or initials."""
-    spans, start = [], 0
-    for m in _BOUNDARY.finditer(text):
-        word = text[text.rfind(" ", 0, m.start()) + 1 : m.start() + 1].lower().lstrip("([{\"'")
-        if word in _ABBREVIATIONS or _INITIAL.fullmatch(word) or not _SENTENCE_START.match(text, m.end()):
-            continue
-        if text[start : m.start() + 1].strip():
-            spans.append((start, m.start() + len(m.group().rstrip())))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
-
-
-@dataclass(frozen=True)
-class _Sentences:
-    """Every paper's title (one sentence) and abstract sentences, numbered in one sequence.
-
-    One Aho-Corasick pass per sentence finds every signal's required strings at once, so the regexes
-    run only where they can match: the work grows with the matches, not with papers times signals.
-    """
-
-    paper: list[int]  # the paper (row position) each sentence belongs to
-    key: list[str]  # "0" + 00000 for the title, "1" + k for abstract sentence k (sorts title first)
-    text: list[str]  # the field (title or abstract) the sentence lies in: regexes run on it, within `span`
-    span: list[tuple[int, int]]
-    present: list[set[str]]  # the required strings each sentence holds
-    holding: dict[str, list[int]]  # the sentences that hold each required string
-
-    @classmethod
-    def of(cls, titles: list[str], abstracts: list[str], themes: ThemeSet) -> "_Sentences":
-        paper, key, text, span = [], [], [], []
-        for i, (title, abstract) in enumerate(zip(titles, abstracts)):
-            fields = [(title, [(0, len(title))]), (abstract, split_sentences(abstract))]
-            for field, (field_text, spans) in enumerate(fields):
-                for k, sentence_span in enumerate(spans):
-                    paper.append(i), key.append(f"{field}{k:05d}"), text.append(field_text), span.append(sentence_span)
-        automaton = themes.required_automaton
-        present = [{s for _, s in automaton.iter(t[a:b].casefold())} if automaton else set() for t, (a, b) in zip(text, span)]
-        holding: dict[str, list[int]] = {}
-        for k, strings in enumerate(present):
-            for string in strings:
-                holding.setdefault(string, []).append(k)
-        return cls(paper, key, text, span, present, holding)
-
-    def candidates(self, item: Signal, papers: set[int] | None = None) -> list[int]:
-        """The sentences where the signal can match: in its field and papers, holding a string of each required set."""
-        if item.required:
-            first, *rest = item.required
-            found = sorted({k for string in first for k in self.holding.get(string, ())})
-            found = [k for k in found if all(not strings.isdisjoint(self.present[k]) for strings in rest)]
-        else:
-            found = range(len(self.key))
-        if item.where == "both" and papers is None:
-            return list(found)
-        fields = {"both": "01", "title": "0", "abstract": "1"}[item.where]
-        return [k for k in found if self.key[k][0] in fields and (papers is None or self.paper[k] in papers)]
-
-    def matches(self, item: Signal, papers: set[int] | None = None) -> list[tuple[int, int, int]]:
-        """(sentence, start, end) of every match of the signal."""
-        return [(k, m.start(), m.end()) for k in self.candidates(item, papers) for m in item.pattern.finditer(self.text[k], *self.span[k])]
-
-
-def _theme_hits(sentences: _Sentences, signals: tuple[Signal, ...], theme: Theme, themes: ThemeSet,
+def _theme_hits(sentences: SentenceIndex, signals: tuple[Signal, ...], theme: Theme, themes: ThemeSet,
                 papers: set[int] | None = None) -> dict[int, list[tuple[str, str, float, str]]]:
     """Per paper, (sentence key, sentence, contribution, signal name) of each counted hit, sorted.
 
@@ -329,7 +261,7 @@ def _summarise(theme: Theme, hits: list[tuple]) -> tuple[float, str, str]:
     return score, evidence, matched
 
 
-def _subthemes(sentences: _Sentences, theme: Theme, themes: ThemeSet, papers: set[int]) -> dict[int, str]:
+def _subthemes(sentences: SentenceIndex, theme: Theme, themes: ThemeSet, papers: set[int]) -> dict[int, str]:
     """Per paper, the sub-theme whose phrases score highest (ties: file order); the first one when none fires."""
     best = {i: (theme.subthemes[0].id if theme.subthemes else "", 0.0) for i in papers}
     for sub in theme.subthemes:
@@ -350,7 +282,7 @@ def score_papers(papers: pd.DataFrame, themes: ThemeSet, chunk: int = 2000) -> p
     titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
     rows = []
     for first in range(0, len(ids), chunk):
-        sentences = _Sentences.of(titles[first : first + chunk], abstracts[first : first + chunk], themes)
+        sentences = SentenceIndex.of(titles[first : first + chunk], abstracts[first : first + chunk], themes.required_automaton)
         for theme in themes.themes:
             summaries = {i: _summarise(theme, hits) for i, hits in _theme_hits(sentences, theme.signals, theme, themes).items()}
             members = {i for i, (score, _, _) in summaries.items() if score >= theme.threshold}
@@ -387,7 +319,7 @@ def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation |
         entry = decisions[(row.paper_id, row.theme)]
         if entry.action == "include":
             title, abstract = titles[row.paper_id], abstracts[row.paper_id]
-            sub = entry.subtheme or row.subtheme or _subthemes(_Sentences.of([title], [abstract], themes), themes[row.theme], themes, {0})[0]
+            sub = entry.subtheme or row.subtheme or _subthemes(SentenceIndex.of([title], [abstract], themes.required_automaton), themes[row.theme], themes, {0})[0]
             added.append((row.paper_id, row.theme, sub, row.score, row.evidence or title, f"curation: {entry.reason}", "curation"))
     table = pd.concat([table[PAPER_THEMES_COLUMNS], pd.DataFrame(added, columns=PAPER_THEMES_COLUMNS)], ignore_index=True)
     table = table.astype({c: "string" for c in PAPER_THEMES_COLUMNS if c != "score"} | {"score": "float64"})
@@ -403,7 +335,7 @@ def explain_paper(paper_id: str, papers: pd.DataFrame, themes: ThemeSet, curatio
     table = classify_papers(match, themes, curation)
     lines = [f"{paper_id}: {title}"]
     for theme in themes.themes:
-        hits = _theme_hits(_Sentences.of([title], [abstract], themes), theme.signals, theme, themes).get(0, [])
+        hits = _theme_hits(SentenceIndex.of([title], [abstract], themes.required_automaton), theme.signals, theme, themes).get(0, [])
         score, evidence, _ = _summarise(theme, hits)
         row = table[table["theme"] == theme.id]
         verdict = f"member ({row['source'].iloc[0]}), sub-theme {row['subtheme'].iloc[0]}" if len(row) else "not a member"

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from litreview import ConfigError, LitreviewError, load_review, make_paper_id
+from litreview.sentences import split_sentences
 from litreview.themes import (
     PAPER_THEMES_COLUMNS,
     classify_papers,
@@ -17,7 +18,6 @@ from litreview.themes import (
     phrase_regex,
     required_strings,
     score_papers,
-    split_sentences,
 )
 
 from .conftest import ROOT, SEED_DIGEST

@@ -1,0 +1,89 @@
+"""Sentences of titles and abstracts, and an index that finds where a signal can match among them.
+
+`split_sentences` is what a theme's evidence and a finding are made of: whole sentences, exactly as
+written. `SentenceIndex` numbers every paper's title and abstract sentences in one sequence and
+records which of the signals' required strings each one holds, so that a signal's regex runs only
+on the sentences where it can match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+if TYPE_CHECKING:
+    from .themes import Signal
+
+_ABBREVIATIONS = frozenset(("e.g.", "i.e.", "et al.", "avg.", "vs.", "cf.", "approx.", "resp.", "fig.", "figs.", "eq.", "eqs.",
+                  "sec.", "no.", "nos.", "dr.", "prof.", "incl.", "viz.", "w.r.t.", "a.k.a.", "ca.", "al.", "mr.", "ms.", "e.g.,", "i.e.,"))
+_BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?:\s+|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))")
+_INITIAL = re.compile(r"[a-z]\.")
+_SENTENCE_START = re.compile(r"$|[A-Z0-9\"'(\[\u201c]")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; no split after abbreviations (e.g., et al., avg.) or initials."""
+    spans, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        word = text[text.rfind(" ", 0, m.start()) + 1 : m.start() + 1].lower().lstrip("([{\"'")
+        if word in _ABBREVIATIONS or _INITIAL.fullmatch(word) or not _SENTENCE_START.match(text, m.end()):
+            continue
+        if text[start : m.start() + 1].strip():
+            spans.append((start, m.start() + len(m.group().rstrip())))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
+
+
+@dataclass(frozen=True)
+class SentenceIndex:
+    """Every paper's title (one sentence) and abstract sentences, numbered in one sequence.
+
+    One Aho-Corasick pass per sentence finds every signal's required strings at once, so the regexes
+    run only where they can match: the work grows with the matches, not with papers times signals.
+    """
+
+    paper: list[int]  # the paper (row position) each sentence belongs to
+    key: list[str]  # "0" + 00000 for the title, "1" + k for abstract sentence k (sorts title first)
+    text: list[str]  # the field (title or abstract) the sentence lies in: regexes run on it, within `span`
+    span: list[tuple[int, int]]
+    present: list[set[str]]  # the required strings each sentence holds
+    holding: dict[str, list[int]]  # the sentences that hold each required string
+
+    @classmethod
+    def of(cls, titles: list[str], abstracts: list[str], automaton: ahocorasick.Automaton | None) -> "SentenceIndex":
+        paper, key, text, span = [], [], [], []
+        for i, (title, abstract) in enumerate(zip(titles, abstracts)):
+            fields = [(title, [(0, len(title))]), (abstract, split_sentences(abstract))]
+            for field, (field_text, spans) in enumerate(fields):
+                for k, sentence_span in enumerate(spans):
+                    paper.append(i), key.append(f"{field}{k:05d}"), text.append(field_text), span.append(sentence_span)
+        present = [{s for _, s in automaton.iter(t[a:b].casefold())} if automaton else set() for t, (a, b) in zip(text, span)]
+        holding: dict[str, list[int]] = {}
+        for k, strings in enumerate(present):
+            for string in strings:
+                holding.setdefault(string, []).append(k)
+        return cls(paper, key, text, span, present, holding)
+
+    def candidates(self, item: Signal, papers: set[int] | None = None) -> list[int]:
+        """The sentences where the signal can match: in its field and papers, holding a string of each required set."""
+        found: Iterable[int]
+        if item.required:
+            first, *rest = item.required
+            found = sorted({k for string in first for k in self.holding.get(string, ())})
+            found = [k for k in found if all(not strings.isdisjoint(self.present[k]) for strings in rest)]
+        else:
+            found = range(len(self.key))
+        if item.where == "both" and papers is None:
+            return list(found)
+        fields = {"both": "01", "title": "0", "abstract": "1"}[item.where]
+        return [k for k in found if self.key[k][0] in fields and (papers is None or self.paper[k] in papers)]
+
+    def matches(self, item: Signal, papers: set[int] | None = None) -> list[tuple[int, int, int]]:
+        """(sentence, start, end) of every match of the signal."""
+        return [(k, m.start(), m.end()) for k in self.candidates(item, papers) for m in item.pattern.finditer(self.text[k], *self.span[k])]
