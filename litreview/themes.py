@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
-from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+from re._constants import AT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 
 import ahocorasick
 import pandas as pd
@@ -30,6 +30,7 @@ from .sentences import SentenceIndex
 # The columns of `score_papers`, typed the same whether or not there are rows.
 SCORE_DTYPES = {"paper_id": "str", "theme": "str", "score": "float64", "threshold": "float64", "member": "bool",
                 "subtheme": "str", "evidence": "str", "matched": "str"}
+Requirement = tuple[frozenset[str], ...]  # sets of strings; a match holds one string of each set
 PAPER_THEMES_COLUMNS = ["paper_id", "theme", "subtheme", "score", "evidence", "matched", "source"]
 _SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -43,8 +44,7 @@ class Signal:
     weight: float = 1.0
     where: str = "both"
     scope: str = "match"
-    # Sets of case-folded strings; every match contains one string of each set (empty: no pre-filter).
-    required: tuple[frozenset[str], ...] = ()
+    required: tuple[Requirement, ...] = ()  # see required_strings; () means no pre-filter
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class ThemeSet:
     def required_automaton(self) -> ahocorasick.Automaton | None:
         """An automaton that finds, in one pass over a text, every required string of every signal."""
         strings = sorted({s for t in self.themes for item in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))
-                          for group in item.required for s in group})
+                          for requirement in item.required for group in requirement for s in group})
         if not strings:
             return None
         automaton = ahocorasick.Automaton()
@@ -103,12 +103,15 @@ def phrase_regex(phrase: str) -> str:
     return start + r"[\s-]+".join(words) + end
 
 
-def required_strings(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
-    """Sets of case-folded strings such that every match holds one string of each set: an exact, cheap pre-filter.
+def required_strings(pattern: re.Pattern[str]) -> tuple[Requirement, ...]:
+    """What every match holds, as alternatives: each match holds, for one of them, one string of each
+    of its sets (case-folded). An exact, cheap pre-filter; () when there is none.
 
-    Found from the parsed regex: a literal run is a set of one; a branch gives the union of one set per
-    alternative; groups and repeats of at least one add their body's sets. The rarest set (longest
-    shortest string) comes first. An unusual construct gives no sets: no pre-filter, same results.
+    Found from the parsed regex. A pattern that is one alternation (`a|b`, `\\b(?:a|b)\\b`) gives an
+    alternative per branch; otherwise there is one. Within it, a literal run is a set of one, a nested
+    alternation the union of one set per branch, and groups and repeats of at least one add their
+    body's sets. The rarest set (longest shortest string) comes first. An unusual construct, or an
+    alternative with no set, gives no pre-filter: the same results, only slower.
     """
     def walk(items) -> list[set[str]]:
         found, run = [], ""
@@ -127,13 +130,24 @@ def required_strings(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
             elif op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
                 found += walk(av[2])
         return found
+
+    def alternatives(items) -> list:
+        consuming = [(op, av) for op, av in items if op is not AT]
+        if len(consuming) == 1 and consuming[0][0] is SUBPATTERN:
+            return alternatives(consuming[0][1][-1])
+        if len(consuming) == 1 and consuming[0][0] is BRANCH:
+            return [alternative for branch in consuming[0][1][1] for alternative in alternatives(branch)]
+        return [items]
+
+    def requirement(items) -> Requirement:
+        best_first = sorted({frozenset(s) for s in walk(items) if all(s)}, key=lambda s: (-_rarity(s), sorted(s)))
+        # Beyond the rarest set, sets with a string shorter than 3 characters filter little and slow the search.
+        return tuple(s for n, s in enumerate(best_first) if n == 0 or _rarity(s) >= 3)
     try:
-        sets = walk(sre_parse.parse(pattern.pattern, pattern.flags))
+        found = [requirement(items) for items in alternatives(list(sre_parse.parse(pattern.pattern, pattern.flags)))]
     except (re.error, TypeError, ValueError):
         return ()
-    best_first = sorted({frozenset(s) for s in sets if all(s)}, key=lambda s: (-_rarity(s), sorted(s)))
-    # Beyond the rarest set, sets with a string shorter than 3 characters filter little and slow the search.
-    return tuple(s for n, s in enumerate(best_first) if n == 0 or _rarity(s) >= 3)
+    return tuple(dict.fromkeys(found)) if all(found) else ()
 
 
 def _rarity(strings: set[str]) -> int:
