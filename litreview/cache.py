@@ -50,16 +50,18 @@ def theme_scores(papers: pd.DataFrame, themes: ThemeSet, store: Path | None) -> 
     salt = hashlib.sha256(library_digest() + definitions.read_bytes()).digest()
     titles, abstracts = (papers[c].fillna("").astype(str) for c in ("title", "abstract"))
     keys = [hashlib.sha256(salt + f"{t}\0{a}".encode("utf-8")).hexdigest()[:32] for t, a in zip(titles, abstracts)]
+    dtypes = {"key": "str"} | {c: t for c, t in SCORE_DTYPES.items() if c != "paper_id"}
     try:
         stored = pd.read_parquet(store)
     except (OSError, ValueError, pyarrow.ArrowException):  # missing or unreadable: recompute
-        stored = pd.DataFrame(columns=["key"])
+        stored = pd.DataFrame(columns=list(dtypes))
+    if set(stored.columns) != set(dtypes):  # written by another layout: recompute
+        stored = pd.DataFrame(columns=list(dtypes))
     stored = stored[stored["key"].isin(keys)]
     known = set(stored["key"])
     todo = papers[[key not in known for key in keys]]
     key_of = dict(zip(papers["paper_id"], keys))
     fresh = score_papers(todo, themes)
-    dtypes = {"key": "str"} | {c: t for c, t in SCORE_DTYPES.items() if c != "paper_id"}
     rows = pd.concat([stored, fresh.assign(key=fresh["paper_id"].map(key_of))], ignore_index=True)[list(dtypes)].astype(dtypes)
     rows = rows.drop_duplicates(["key", "theme"]).sort_values(["key", "theme"], kind="stable").reset_index(drop=True)
     buffer = io.BytesIO()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -60,7 +61,13 @@ def test_changed_papers_and_changed_definitions_are_scored_again(tmp_path: Path,
     assert not fresh["threshold"].eq(4.5).any()
 
 
-@pytest.mark.parametrize("content", [b"", b"not parquet at all", b"PAR1\x00\x00PAR1"])
+def other_layout() -> bytes:
+    buffer = io.BytesIO()
+    pd.DataFrame({"paper": ["x"], "value": [1.0]}).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("content", [b"", b"not parquet at all", b"PAR1\x00\x00PAR1", other_layout()])
 def test_an_unreadable_store_is_recomputed(tmp_path: Path, themes_file: Path, seed_papers, content: bytes):
     themes, store = load_themes(themes_file), tmp_path / "theme-scores.parquet"
     store.write_bytes(content)
