@@ -1,4 +1,4 @@
-"""Results kept between runs, so that a rerun redoes only what changed.
+"""Results kept between runs (theme scores, related papers), so that a rerun redoes only what changed.
 
 Everything here is keyed by content and by the library's own code: a stale entry is never used, and
 deleting a cache file is always safe (the next run recomputes it). Cache files live under the review's
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 from pathlib import Path
 
 import pandas as pd
 import pyarrow
 
-from .fileio import write_bytes_atomic
+from .fileio import write_parquet_atomic
+from .related import compute_related_papers
 from .themes import SCORE_DTYPES, ThemeSet, score_papers
 
 LIBRARY = Path(__file__).resolve().parent
@@ -64,9 +64,19 @@ def theme_scores(papers: pd.DataFrame, themes: ThemeSet, store: Path | None) -> 
     fresh = score_papers(todo, themes)
     rows = pd.concat([stored, fresh.assign(key=fresh["paper_id"].map(key_of))], ignore_index=True)[list(dtypes)].astype(dtypes)
     rows = rows.drop_duplicates(["key", "theme"]).sort_values(["key", "theme"], kind="stable").reset_index(drop=True)
-    buffer = io.BytesIO()
-    rows.to_parquet(buffer, index=False)
-    write_bytes_atomic(store, buffer.getvalue())  # leaves the file alone when nothing changed
+    write_parquet_atomic(store, rows)  # leaves the file alone when nothing changed
     scores = pd.DataFrame({"paper_id": papers["paper_id"].astype(str), "key": keys}).merge(rows, on="key").drop(columns="key")
     scores = scores[list(SCORE_DTYPES)].astype(SCORE_DTYPES)
     return scores.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
+
+
+def related_papers(papers: pd.DataFrame, cache: Path) -> pd.DataFrame:
+    """Related papers, recomputed only when titles or abstracts changed (stored beside the tables)."""
+    key = fingerprint(papers[["paper_id", "title", "abstract"]])
+    if cache.exists():
+        stored = pd.read_parquet(cache)
+        if len(stored) and stored["key"].iloc[0] == key:
+            return stored.drop(columns="key")
+    related = compute_related_papers(papers)
+    write_parquet_atomic(cache, related.assign(key=key))
+    return related

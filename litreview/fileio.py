@@ -58,6 +58,13 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
         handle.write(data)
 
 
+def write_parquet_atomic(path: str | Path, frame: pd.DataFrame) -> None:
+    """A DataFrame as Parquet, written atomically; a file that already holds exactly these bytes is left alone."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    write_bytes_atomic(path, buffer.getvalue())
+
+
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
     """Write each table as `<name>.csv` and `<name>.parquet` in `out_dir`; returns the paths written."""
     out = Path(out_dir)
@@ -65,9 +72,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[P
     for name, frame in tables.items():
         csv_path, parquet_path = out / f"{name}.csv", out / f"{name}.parquet"
         write_text_atomic(csv_path, frame.to_csv(index=False, lineterminator="\n"))
-        parquet = io.BytesIO()
-        frame.to_parquet(parquet, index=False)
-        write_bytes_atomic(parquet_path, parquet.getvalue())
+        write_parquet_atomic(parquet_path, frame)
         written += [csv_path, parquet_path]
     return written
 

@@ -54,6 +54,7 @@ class SentenceIndex:
     span: list[tuple[int, int]]
     holding: dict[str, set[int]]  # the sentences that hold each required string
     _any_of: dict[frozenset[str], set[int]] = field(default_factory=dict, repr=False, compare=False)
+    _negatives: dict[tuple, dict[int, list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, titles: list[str], abstracts: list[str], automaton: ahocorasick.Automaton | None) -> "SentenceIndex":
@@ -86,6 +87,13 @@ class SentenceIndex:
         fields = {"both": "01", "title": "0", "abstract": "1"}[item.where]
         return [k for k in found if self.key[k][0] in fields and (papers is None or self.paper[k] in papers)]
 
-    def matches(self, item: Signal, papers: set[int] | None = None) -> list[tuple[int, int, int]]:
-        """(sentence, start, end) of every match of the signal."""
-        return [(k, m.start(), m.end()) for k in self.candidates(item, papers) for m in item.pattern.finditer(self.text[k], *self.span[k])]
+    def negative_spans(self, negatives: tuple[Signal, ...]) -> dict[int, list[tuple[int, int, str]]]:
+        """Per sentence, (start, end, scope) of every match of these negatives (kept: a theme's sub-themes reuse them)."""
+        if negatives not in self._negatives:
+            spans: dict[int, list[tuple[int, int, str]]] = {}
+            for negative in negatives:
+                for k in self.candidates(negative):
+                    for m in negative.pattern.finditer(self.text[k], *self.span[k]):
+                        spans.setdefault(k, []).append((m.start(), m.end(), negative.scope))
+            self._negatives[negatives] = spans
+        return self._negatives[negatives]

@@ -234,10 +234,7 @@ def _theme_hits(sentences: SentenceIndex, signals: tuple[Signal, ...], theme: Th
     A signal counts once per sentence, in its `max_hits` best sentences; a negative cancels the hits it
     overlaps, or all of the theme's hits in its sentence (scope "sentence").
     """
-    blocked: dict[int, list[tuple[int, int, str]]] = {}
-    for negative in theme.negatives:
-        for k, start, end in sentences.matches(negative, papers):
-            blocked.setdefault(k, []).append((start, end, negative.scope))
+    blocked = sentences.negative_spans(theme.negatives)
 
     def counts(k: int, signal: Signal) -> bool:
         if k not in blocked:  # no negative here: the first match decides

@@ -28,6 +28,14 @@ def long_abstract(topic: str) -> str:
     )
 
 
+@pytest.fixture(scope="session")
+def seed_papers():
+    """The seed digest's papers table (read-only: copy it before changing it)."""
+    from litreview import load_review
+
+    return load_review(digests=[SEED_DIGEST])["papers"]
+
+
 @pytest.fixture
 def review_dir(tmp_path: Path) -> Path:
     """A copy of the seed review (config and digest) that a test may change."""

@@ -9,16 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from litreview import load_review
 from litreview.cache import theme_scores
 from litreview.themes import load_themes, score_papers
 
 from .conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def seed_papers() -> pd.DataFrame:
-    return load_review(digests=[ROOT / "data" / "digests" / "2025-03-11-hf-papers.txt"])["papers"]
 
 
 @pytest.fixture

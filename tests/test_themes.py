@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from litreview import ConfigError, LitreviewError, load_review, make_paper_id
+from litreview import ConfigError, LitreviewError, make_paper_id
 from litreview.sentences import split_sentences
 from litreview.themes import (
     PAPER_THEMES_COLUMNS,
@@ -20,7 +20,7 @@ from litreview.themes import (
     score_papers,
 )
 
-from .conftest import ROOT, SEED_DIGEST
+from .conftest import ROOT
 
 THEMES_FILE = ROOT / "themes.toml"
 
@@ -28,11 +28,6 @@ THEMES_FILE = ROOT / "themes.toml"
 @pytest.fixture(scope="module")
 def themes():
     return load_themes(THEMES_FILE)
-
-
-@pytest.fixture(scope="module")
-def seed_papers() -> pd.DataFrame:
-    return load_review(digests=[SEED_DIGEST])["papers"]
 
 
 def papers_of(*pairs: tuple[str, str]) -> pd.DataFrame:

@@ -8,19 +8,15 @@ Sphinx read nothing again and executes no notebook.
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from ..bibcheck import write_bib_outputs
-from ..cache import fingerprint, library_digest
+from ..cache import fingerprint, library_digest, related_papers
 from ..errors import LitreviewError
 from ..fileio import write_bytes_atomic, write_tables, write_text_atomic
 from ..notebooks import NotebookResult, export_notebooks, prepare_notebook, run_notebooks
 from ..pipeline import Review
-from ..related import compute_related_papers
 from ..report import compute_evaluation, compute_prisma_flow
 from .catalog import render_catalog
 from .pages import render_cli_reference, render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
@@ -54,20 +50,6 @@ class SitePaths:
     @property
     def related(self) -> Path:
         return self.root / "build" / "related.parquet"
-
-
-def related_papers(papers: pd.DataFrame, cache: Path) -> pd.DataFrame:
-    """Related papers, recomputed only when titles or abstracts changed (stored beside the tables)."""
-    key = fingerprint(papers[["paper_id", "title", "abstract"]])
-    if cache.exists():
-        stored = pd.read_parquet(cache)
-        if len(stored) and stored["key"].iloc[0] == key:
-            return stored.drop(columns="key")
-    related = compute_related_papers(papers)
-    buffer = io.BytesIO()
-    related.assign(key=key).to_parquet(buffer, index=False)
-    write_bytes_atomic(cache, buffer.getvalue())
-    return related
 
 
 def notebook_fingerprints(review: Review) -> dict[str, str]:
