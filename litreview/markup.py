@@ -23,11 +23,13 @@ def escape_html(text: str) -> str:
     return html.escape(" ".join(str(text).split()), quote=True).replace("`", "&#96;")
 
 
-def code_block(text: str, language: str = "") -> str:
-    """A fenced code block whose fence is longer than any run of backticks in `text`."""
+def fenced(text: str, info: str = "", options: dict[str, str] | None = None) -> str:
+    """A fenced block (code, or a MyST directive when `info` is `{name} argument`) whose fence is
+    longer than any run of backticks in `text`, so the text cannot close it."""
     longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{text.rstrip()}\n{fence}\n"
+    head = [f":{key}: {value}" for key, value in (options or {}).items()]
+    return "\n".join([fence + info, *head, *([""] if head else []), text.rstrip(), fence]) + "\n"
 
 
 def link(text: str, target: str) -> str:

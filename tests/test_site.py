@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from sphinx.search.en import SearchEnglish
 
 from litreview import load_review
 
@@ -91,6 +94,37 @@ def test_paper_pages_are_not_in_the_sidebar(seed_site):
     root, _ = seed_site
     index = (root / "docs" / "_build" / "html" / "index.html").read_text(encoding="utf-8")
     assert "_generated/papers/" not in index.split('class="sidebar-tree"')[1].split("</nav>")[0]
+
+
+def search_index(html_dir: Path) -> dict:
+    text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def test_search_does_not_find_a_page_by_the_papers_it_lists_as_related(seed_site):
+    """A page is found by its own words, not by the titles in its related-papers list or by its
+    BibTeX block: those are kept out of the search index (else every neighbour would be a hit)."""
+    root, _ = seed_site
+    html_dir = root / "docs" / "_build" / "html"
+    index, stem = search_index(html_dir), SearchEnglish({}).stem
+    pages_of = {}
+    for mapping in (index["terms"], index["titleterms"]):
+        for term, found in mapping.items():
+            pages_of.setdefault(term, set()).update(index["docnames"][i] for i in ([found] if isinstance(found, int) else found))
+    titles = dict(zip(*(load_review(root / "review.toml")["papers"][c] for c in ("paper_id", "title"))))
+    related = pd.read_parquet(root / "build" / "related.parquet")
+    checked = 0
+    for page_id, listed_id in zip(related["paper_id"], related["related_id"]):
+        source = (root / "docs" / "_generated" / "papers" / f"{page_id}.md").read_text(encoding="utf-8")
+        own_text = source.split("## Related papers")[0]  # title, facts, abstract, themes
+        own_stems = {stem(w).lower() for w in re.findall(r"[a-z]+", own_text.lower())}
+        for word in set(re.findall(r"[a-z]{4,}", titles[listed_id].lower())):
+            if stem(word).lower() not in own_stems:
+                assert f"_generated/papers/{page_id}" not in pages_of.get(stem(word).lower(), set()), (page_id, word)
+                checked += 1
+    assert checked >= 100
+    for field_name in ("archiveprefix", "primaryclass", "eprint"):  # BibTeX field names, on every paper page
+        assert not any("/papers/" in page for page in pages_of.get(field_name, ())), field_name
 
 
 class Elements(HTMLParser):

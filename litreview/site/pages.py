@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ..markup import code_block, escape_markdown
+from ..markup import escape_markdown, fenced
 from ..schema import TABLES
 
 
@@ -90,10 +90,10 @@ def render_downloads(files: Sequence[tuple[str, str]]) -> str:
 
 def render_cli_reference(parser: argparse.ArgumentParser) -> str:
     """The help of `litreview` and of each command, straight from the argparse definitions."""
-    lines = ["# Command-line reference", "", "Generated from the command definitions (`litreview/cli.py`).", "", code_block(parser.format_help(), "text")]
+    lines = ["# Command-line reference", "", "Generated from the command definitions (`litreview/cli.py`).", "", fenced(parser.format_help(), "text")]
     for action in parser._subparsers._group_actions:  # argparse keeps its sub-commands here
         for name, sub in action.choices.items():
-            lines += [f"## `litreview {name}`", "", code_block(sub.format_help(), "text")]
+            lines += [f"## `litreview {name}`", "", fenced(sub.format_help(), "text")]
     return "\n".join(lines)
 
 

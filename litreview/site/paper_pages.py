@@ -15,7 +15,7 @@ from bibtexparser.library import Library
 from ..bib import build_library, write_bibtex
 from ..enrich import authors_by_paper
 from ..fileio import write_text_atomic
-from ..markup import autolink, code_block, escape_markdown, front_matter, link
+from ..markup import autolink, escape_markdown, fenced, front_matter, link
 
 MONTHS = "January February March April May June July August September October November December".split()
 
@@ -99,8 +99,11 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
         lines.append(f"- **{escape_markdown(context.theme_titles.get(theme, theme))}** ({escape_markdown(subtheme)}; {why}): {escape_markdown(evidence)}")
     lines += ["", "## Related papers", ""]
     related = context.related.get(paper_id, [])
-    lines += [f"- {link(context.titles[other], f'{other}.md')}" for other in related] or ["None found."]
-    lines += ["", "## Cite", "", code_block(context.bibtex[paper["citekey"]], "bibtex")]
+    # Other papers' titles and the BibTeX entry are kept out of the search index: a search for a word
+    # should find the papers about it, not every page that lists one of them as related.
+    items = "\n".join(f"- {link(context.titles[other], f'{other}.md')}" for other in related)
+    lines += [fenced(items, "{container} no-search") if related else "None found."]
+    lines += ["## Cite", "", fenced(context.bibtex[paper["citekey"]], "{code-block} bibtex", {"class": "no-search"})]
     return "\n".join(lines)
 
 
