@@ -48,7 +48,7 @@ def theme_scores(papers: pd.DataFrame, themes: ThemeSet, store: Path | None) -> 
     if store is None or not definitions.is_file():
         return score_papers(papers, themes)
     salt = hashlib.sha256(library_digest() + definitions.read_bytes()).digest()
-    titles, abstracts = (papers[c].fillna("").astype(str) for c in ("title", "abstract"))
+    titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
     keys = [hashlib.sha256(salt + f"{t}\0{a}".encode("utf-8")).hexdigest()[:32] for t, a in zip(titles, abstracts)]
     dtypes = {"key": "str"} | {c: t for c, t in SCORE_DTYPES.items() if c != "paper_id"}
     try:
@@ -60,7 +60,7 @@ def theme_scores(papers: pd.DataFrame, themes: ThemeSet, store: Path | None) -> 
     stored = stored[stored["key"].isin(keys)]
     known = set(stored["key"])
     todo = papers[[key not in known for key in keys]]
-    key_of = dict(zip(papers["paper_id"], keys))
+    key_of = dict(zip(papers["paper_id"].tolist(), keys))
     fresh = score_papers(todo, themes)
     rows = pd.concat([stored, fresh.assign(key=fresh["paper_id"].map(key_of))], ignore_index=True)[list(dtypes)].astype(dtypes)
     rows = rows.drop_duplicates(["key", "theme"]).sort_values(["key", "theme"], kind="stable").reset_index(drop=True)

@@ -134,7 +134,7 @@ def enrich_papers(papers: pd.DataFrame, cache: pd.DataFrame) -> Enrichment:
     enriched = papers.reset_index(drop=True).copy()
     for column in ("arxiv_id", "published", "primary_category", "venue"):
         enriched[column] = facts[column].where(facts[column].notna(), None).astype("string").fillna("")
-    years, months = zip(*(date_parts(p or None, a or None) for p, a in zip(enriched["published"], enriched["arxiv_id"]))) if len(enriched) else ((), ())
+    years, months = zip(*(date_parts(p or None, a or None) for p, a in zip(enriched["published"].tolist(), enriched["arxiv_id"].tolist()))) if len(enriched) else ((), ())
     enriched["year"] = pd.array(years, dtype="Int64")
     enriched["month"] = pd.array(months, dtype="Int64")
     authors = [

@@ -320,7 +320,7 @@ def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation |
         if entry.theme not in themes.ids or (entry.subtheme and entry.subtheme not in subthemes):
             raise ConfigError(f"{curation.where(entry)}: theme {entry.theme!r} / sub-theme {entry.subtheme!r} is not in {themes.path}")
         decisions[(entry.paper, entry.theme)] = entry
-    keys = list(zip(scores["paper_id"], scores["theme"]))
+    keys = list(zip(scores["paper_id"].tolist(), scores["theme"].tolist()))
     curated = pd.Series([k in decisions for k in keys], index=scores.index, dtype="bool")
     table = scores[scores["member"] & ~curated].assign(source="rule")
     added = []
