@@ -34,7 +34,8 @@ How it measures (these machines are noisy, 2 cores, so only ratios measured in o
   tracemalloc. (VmHWM rather than ru_maxrss because ru_maxrss can carry over the high-water mark of
   the process that spawned it across exec.)
 - Median of 3 runs up to 10,000 papers (runs interleaved across stages, so drift hits floor and stage
-  alike); 1 run above 10,000. The peak memory shown is the largest of the runs.
+  alike); above 10,000, 3 runs of the stages whose first run took under CHEAP_RUN_SECONDS (5 s) and 1
+  run of the others. The peak memory shown is the largest of the runs.
 - The ratio compares a stage with its floor at the same N, measured in the same invocation.
 - --jobs 2 runs the stages of a round side by side: for checking the scripts only, not for numbers.
 - Exit status 1 when a stage other than the site hook failed (its row says FAILED and why).
@@ -65,6 +66,7 @@ from stages import child  # noqa: E402  (the measured side; imports litreview on
 DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
 QUICK_SIZES = (20, 50)
 MAX_SIZE_FOR_REPEATS = 10_000
+CHEAP_RUN_SECONDS = 5.0  # above MAX_SIZE_FOR_REPEATS, a stage whose first run took less is still repeated
 SPHINX_MAX_SIZE = 1_000  # a Sphinx build of many pages is too slow beyond this
 RESULT_MARK = "BENCH-RESULT "
 
@@ -138,6 +140,12 @@ def run_child(stage: Stage, n: int, digest: Path, scratch: Path, timeout: float)
     return {"status": "failed", "note": f"exit {proc.returncode}: {tail[0][:200]}"}
 
 
+def repeat(row: Row, round_: int) -> bool:
+    """Every stage runs in the first round; later rounds repeat it up to 10,000 papers, and above that
+    only when its first run was cheap (under CHEAP_RUN_SECONDS)."""
+    return round_ == 0 or row.n <= MAX_SIZE_FOR_REPEATS or row.runs[0]["seconds"] < CHEAP_RUN_SECONDS
+
+
 def measure(sizes: list[int], repeats_small: int, scratch: Path, timeout: float, log, jobs: int = 1) -> list[Row]:
     """Every (stage, N) measured `repeats` times, a round of all stages at a time. With jobs > 1 the
     stages of a round run side by side: only for checking that everything works (timings taken
@@ -153,9 +161,10 @@ def measure(sizes: list[int], repeats_small: int, scratch: Path, timeout: float,
             log(f"N={n:,}: synthetic digest {digest.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s")
             stages = [s for s in STAGES if s.max_size is None or n <= s.max_size]
             size_rows = {s.key: Row(s, n) for s in stages}
-            repeats = repeats_small if n <= MAX_SIZE_FOR_REPEATS else 1
-            for round_ in range(repeats):
-                todo = [stage for stage in stages if not size_rows[stage.key].problem]
+            for round_ in range(repeats_small):
+                todo = [stage for stage in stages if not size_rows[stage.key].problem and repeat(size_rows[stage.key], round_)]
+                if not todo:
+                    break
                 results = pool.map(lambda stage: run_child(stage, n, digest, scratch, timeout), todo)
                 for stage, result in zip(todo, results):
                     row = size_rows[stage.key]
@@ -164,7 +173,7 @@ def measure(sizes: list[int], repeats_small: int, scratch: Path, timeout: float,
                         row.problem = f"n/a ({result['note']})" if result["status"] == "n/a" else f"FAILED ({result['note']})"
                         log(f"  {stage.label} N={n:,}: {row.problem}")
                     else:
-                        log(f"  {stage.label} N={n:,} run {round_ + 1}/{repeats}: {result['seconds']:.3f} s, {result['peak_mb']:.0f} MB")
+                        log(f"  {stage.label} N={n:,} run {round_ + 1}: {result['seconds']:.3f} s, {result['peak_mb']:.0f} MB")
             rows += size_rows.values()
             digest.unlink()
             digest.with_suffix(".review.pickle").unlink(missing_ok=True)
@@ -344,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark litreview's stages against floors measured in the same run.")
     parser.add_argument("--sizes", type=parse_sizes, help=f"comma-separated paper counts (default: {','.join(map(str, DEFAULT_SIZES))})")
     parser.add_argument("--quick", action="store_true", help=f"tiny sizes ({','.join(map(str, QUICK_SIZES))}) and one run each: do the scripts work?")
-    parser.add_argument("--repeats", type=int, help=f"runs per measurement up to N={MAX_SIZE_FOR_REPEATS:,} (default 3, 1 with --quick); always 1 above")
+    parser.add_argument("--repeats", type=int, help=f"runs per measurement (default 3, 1 with --quick); above N={MAX_SIZE_FOR_REPEATS:,}, 1 for a stage whose first run took {CHEAP_RUN_SECONDS:g} s or more")
     parser.add_argument("--jobs", type=int, default=1, help="measurements side by side (default 1); above 1 only to check that the scripts work, the timings are then not comparable")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is abandoned (default: %(default)s)")
     parser.add_argument("--verbose", "-v", action="store_true", help="log each run to stderr as it finishes")
@@ -363,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = [
         f"litreview benchmarks: synthetic digests (benchmarks/synth.py, seed 0), sizes {', '.join(f'{n:,}' for n in sizes)}",
-        f"wall = median of {repeats} fresh process(es) up to N={MAX_SIZE_FOR_REPEATS:,}, 1 above; imports and input preparation excluded.",
+        f"wall = median of {repeats} fresh process(es) (above N={MAX_SIZE_FOR_REPEATS:,}: 1 when the first took {CHEAP_RUN_SECONDS:g} s or more; see 'runs'); imports and input preparation excluded.",
         f"peak MB = peak RSS of the measuring process ({peak_how}, interpreter and imports included; largest of its runs).",
         "ratio = wall / wall of the stage's floor at the same N, in this run. Sphinx rows only up to N=1,000.",
         "At small N, fixed costs (pandas/pyarrow modules imported on first use, regex compilation) dominate µs/paper.",

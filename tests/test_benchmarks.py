@@ -153,3 +153,16 @@ def test_run_rejects_bad_sizes():
     result = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "ten"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "sizes must be" in result.stderr
+
+
+def test_large_sizes_repeat_only_the_stages_whose_first_run_was_cheap():
+    run = load_script("run")
+    stage = run.BY_KEY["parse"]
+
+    def row(n: int, first_run_seconds: float):
+        return run.Row(stage, n, runs=[{"status": "ok", "seconds": first_run_seconds}])
+
+    assert run.repeat(run.Row(stage, 100_000), 0)  # everything runs once
+    assert run.repeat(row(10_000, 60.0), 1)  # up to 10,000 papers, every stage is repeated
+    assert run.repeat(row(100_000, 1.5), 2)  # cheap at 100,000: repeated, so its median is not one noisy run
+    assert not run.repeat(row(100_000, 45.0), 1)  # expensive at 100,000: once
