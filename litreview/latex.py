@@ -32,6 +32,7 @@ _LATEX_SPECIALS = {
 }
 _WORD_CORE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.DOTALL)
 _SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
+_ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.split() splits ASCII text on, besides " "
 
 
 def interpret_text_escapes(text: str) -> str:
@@ -49,9 +50,28 @@ def _escape_char(match: re.Match[str]) -> str:
     return _LATEX_SPECIALS[match.group(0)]
 
 
+def normalise_space(text: str) -> str:
+    """`" ".join(text.split())`: runs of whitespace as one space, none at the ends."""
+    if not text.isascii():
+        return " ".join(text.split())
+    # The same for ASCII text, with C-speed searches instead of a list of every word (an abstract's
+    # words are most of the time spent writing the bib).
+    for char in _ASCII_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
+
+
+def _has_specials(text: str) -> bool:
+    return any(char in text for char in _LATEX_SPECIALS)  # C-speed searches: most text has none
+
+
 def escape_latex(text: str) -> str:
     """Plain text to LaTeX that prints the same characters, safe inside a braced BibTeX field."""
-    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group(0)], " ".join(text.split()))
+    text = normalise_space(text)
+    return _SPECIAL.sub(_escape_char, text) if _has_specials(text) else text
 
 
 def needs_case_protection(word: str) -> bool:
@@ -65,19 +85,22 @@ def needs_case_protection(word: str) -> bool:
     return any(map(str.isupper, letters[1:])) or (any(map(str.isdigit, word)) and any(map(str.isupper, letters)))
 
 
+def _escape_word(word: str) -> str:
+    return _SPECIAL.sub(_escape_char, word)  # a word has no whitespace to normalise
+
+
 def bibtex_text(text: str, protect_case: bool = False) -> str:
     """A field value for BibTeX: escapes interpreted, specials escaped, acronyms case-protected."""
     text = interpret_text_escapes(text)
     if not protect_case:
-        # Same result as escaping word by word (escaping adds no spaces), in one regex pass.
         return escape_latex(text)
-    words = text.split()
+    escape = _escape_word if _has_specials(text) else (lambda word: word)  # most titles have nothing to escape
     out = []
-    for word in words:
-        if protect_case and needs_case_protection(word):
+    for word in text.split():
+        if needs_case_protection(word):
             # Protect the word itself, not the punctuation around it: "{LLMs}:" rather than "{LLMs:}".
             lead, core, trail = _WORD_CORE.match(word).groups()
-            out.append(escape_latex(lead) + "{" + escape_latex(core) + "}" + escape_latex(trail))
+            out.append(escape(lead) + "{" + escape(core) + "}" + escape(trail))
         else:
-            out.append(_SPECIAL.sub(_escape_char, word))  # a word has no whitespace to normalise
+            out.append(escape(word))
     return " ".join(out)

@@ -18,7 +18,7 @@ from pybtex.database import parse_string as pybtex_parse
 from litreview import load_review
 from litreview.bib import build_library, write_bibtex
 from litreview.bibcheck import check_bib, consumer_problems
-from litreview.latex import bibtex_text, needs_case_protection
+from litreview.latex import bibtex_text, needs_case_protection, normalise_space
 
 from .conftest import ROOT, digest_text, long_abstract
 
@@ -157,6 +157,16 @@ def test_any_text_gives_entries_every_consumer_accepts(title: str, abstract: str
 )
 def test_bibtex_text(raw: str, expected: str):
     assert bibtex_text(raw) == expected
+
+
+SPACEY_TEXT = st.text(st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2028ab%_{")), max_size=30) | st.text(max_size=30)
+
+
+@given(SPACEY_TEXT)
+@settings(max_examples=400, deadline=None)
+def test_whitespace_normalising_is_splitting_into_words_and_joining_with_one_space(text: str):
+    """The fast path for ASCII text must agree with str.split() on every whitespace character."""
+    assert normalise_space(text) == " ".join(text.split())
 
 
 @pytest.mark.parametrize(("title", "protected"), [("DeepSeek-R1 for LLMs: CoT", ["{DeepSeek-R1}", "{LLMs}:", "{CoT}"]), ("Plain Title Case", [])])
