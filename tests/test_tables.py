@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import filecmp
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from litreview import TABLES, load_review, make_paper_id, parse_digest
 from litreview.fileio import read_table_csv, write_tables
 from litreview.tables import build_tables, classify_url, find_urls
 
-from .conftest import SEED_DIGEST, digest_text, long_abstract
+from .conftest import ROOT, SEED_DIGEST, digest_text, long_abstract
+
+HOSTILE_DIGEST = ROOT / "tests" / "data" / "hostile-digest.txt"
 
 
 def test_seed_tables_shape_and_columns():
@@ -76,12 +79,18 @@ def test_two_runs_write_byte_identical_files(tmp_path: Path):
     assert mismatch == [] and errors == []
 
 
-def test_csv_round_trips_exactly(tmp_path: Path):
-    tables = load_review(digests=[SEED_DIGEST]).tables
+@pytest.mark.parametrize("digest", [SEED_DIGEST, HOSTILE_DIGEST], ids=["seed", "hostile"])
+def test_csv_round_trips_exactly(tmp_path: Path, digest: Path):
+    tables = load_review(digests=[digest]).tables
     write_tables(tables, tmp_path)
     for name, table in TABLES.items():
         pd.testing.assert_frame_equal(read_table_csv(tmp_path / f"{name}.csv", table), tables[name])
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"), tables[name])
+    # Another consumer: the standard library's csv module sees the same titles and abstracts
+    # (commas, quotes, braces, markup and all), one row per paper.
+    with open(tmp_path / "papers.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["title"], r["abstract"]) for r in rows] == list(zip(tables["papers"]["title"], tables["papers"]["abstract"]))
 
 
 def test_paper_ids_survive_a_second_digest():
