@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import gc
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,17 @@ def test_missing_file_and_directory(tmp_path: Path):
         load_digest(tmp_path / "nope.txt")
     with pytest.raises(DigestError, match="is a directory"):
         load_digest(tmp_path)
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_parsing_leaves_the_cycle_collector_as_it_found_it(enabled_before: bool):
+    """Parsing pauses the collector (speed) and restores it, also when the digest is rejected."""
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        parse_digest(digest_text([("A title", long_abstract("forgetting"))]), "ok.txt")
+        assert gc.isenabled() is enabled_before
+        with pytest.raises(DigestError):
+            parse_digest("", "empty.txt")
+        assert gc.isenabled() is enabled_before
+    finally:
+        gc.enable()
