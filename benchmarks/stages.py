@@ -205,6 +205,22 @@ def stage_bib(n: int, digest: Path, workdir: Path):
     return work
 
 
+def stage_related(n: int, digest: Path, workdir: Path):
+    """Related papers for the site (litreview.related): TF-IDF, then the pruned candidate search."""
+    import sklearn.feature_extraction.text  # noqa: F401  (imported before the clock starts: it takes seconds)
+
+    from litreview.related import compute_related_papers
+
+    papers = prepared_review(digest, workdir)["papers"]
+
+    def work() -> int:
+        related = compute_related_papers(papers)
+        work.note = f"{len(related):,} related-paper rows"
+        return related["paper_id"].nunique()  # every paper got its related papers
+
+    return work
+
+
 def rst_escape(text: str) -> str:
     import re
 
@@ -335,6 +351,7 @@ STAGE_FUNCTIONS = {
     "tables_rerun": stage_tables_rerun,
     "bibtexparser": stage_bibtexparser,
     "bib": stage_bib,
+    "related": stage_related,
     "sphinx": stage_sphinx,
     "site": stage_site,
 }

@@ -40,3 +40,13 @@ def test_deterministic_and_small_inputs():
     assert compute_related_papers(papers.head(1)).empty
     two = compute_related_papers(papers.head(2), k=5)
     assert set(two["rank"]) <= {1}
+
+
+def test_papers_handled_a_block_at_a_time_give_the_same_result(monkeypatch):
+    """Blocks bound the memory of large reviews; they must not change which papers are related."""
+    import litreview.related as related
+
+    papers = load_review(ROOT / "review.toml")["papers"]
+    whole = compute_related_papers(papers)
+    monkeypatch.setattr(related, "BLOCK", 7)  # 14 blocks, the last one short
+    pd.testing.assert_frame_equal(compute_related_papers(papers), whole)
