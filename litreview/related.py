@@ -22,7 +22,8 @@ BLOCK = 1_000  # papers whose candidates are found and scored at a time
 def keep_top_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """The k largest entries of each row of a CSR matrix (ties broken by column, deterministic)."""
     matrix = matrix.tocsr()
-    matrix.sort_indices()
+    if not matrix.has_sorted_indices:  # ties are broken by column: columns in order within each row (a copy: the caller's matrix is left alone)
+        matrix = matrix.sorted_indices()
     lengths = np.diff(matrix.indptr)
     if len(lengths) == 0 or lengths.max() <= k:
         return matrix.copy()

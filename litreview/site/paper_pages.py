@@ -102,7 +102,7 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     # Other papers' titles and the BibTeX entry are kept out of the search index: a search for a word
     # should find the papers about it, not every page that lists one of them as related.
     items = "\n".join(f"- {link(context.titles[other], f'{other}.md')}" for other in related)
-    lines += [fenced(items, "{container} no-search") if related else "None found.\n"]
+    lines += [fenced(items, "{container} no-search").rstrip("\n") if related else "None found.", ""]
     lines += ["## Cite", "", fenced(context.bibtex[paper["citekey"]], "{code-block} bibtex", {"class": "no-search"})]
     return "\n".join(lines)
 
