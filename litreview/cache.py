@@ -59,13 +59,14 @@ def theme_scores(papers: pd.DataFrame, themes: ThemeSet, store: Path | None) -> 
         stored = pd.DataFrame(columns=list(dtypes))
     stored = stored[stored["key"].isin(keys)]
     known = set(stored["key"])
-    todo = papers[[key not in known for key in keys]]
+    todo = papers.iloc[[i for i, key in enumerate(keys) if key not in known]]  # (a mask of no papers would select no columns)
     key_of = dict(zip(papers["paper_id"].tolist(), keys))
     fresh = score_papers(todo, themes)
     rows = pd.concat([stored, fresh.assign(key=fresh["paper_id"].map(key_of))], ignore_index=True)[list(dtypes)].astype(dtypes)
     rows = rows.drop_duplicates(["key", "theme"]).sort_values(["key", "theme"], kind="stable").reset_index(drop=True)
     write_parquet_atomic(store, rows)  # leaves the file alone when nothing changed
-    scores = pd.DataFrame({"paper_id": papers["paper_id"].astype(str), "key": keys}).merge(rows, on="key").drop(columns="key")
+    keyed = pd.DataFrame({"paper_id": papers["paper_id"].astype(str), "key": pd.Series(keys, index=papers.index, dtype="str")})
+    scores = keyed.merge(rows, on="key").drop(columns="key")
     scores = scores[list(SCORE_DTYPES)].astype(SCORE_DTYPES)
     return scores.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
 

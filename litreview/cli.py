@@ -13,6 +13,7 @@ from .errors import LitreviewError
 from .fileio import write_tables
 from .pipeline import load_review
 from .records import Digest
+from .synthesis import describe_status
 from .sources.hf_digest import load_digest
 
 
@@ -63,13 +64,42 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from .site.build import SitePaths, build_site
+def cmd_init(args: argparse.Namespace) -> int:
+    from .init_review import init_review
 
+    written = init_review(args.dir, args.digest, args.date, args.title, args.themes)
+    print(f"created the review {args.dir} ({len(written)} files); next: cd {args.dir} && litreview build")
+    return 0
+
+
+def print_theme_status(review) -> int:
+    """A line per theme (papers, discussed, not yet discussed) and what the curator should fix."""
+    from .review_notebooks import plan_notebook_pages, theme_discussions
+
+    pages = plan_notebook_pages(review.themes, review.config.root / "notebooks")
+    problems = 0
+    for discussion in theme_discussions(review.tables, review.themes, pages):
+        print(describe_status(discussion))
+        for problem in discussion.problems:
+            print(f"  {discussion.theme.id}: {problem}")
+        problems += len(discussion.problems)
+    return problems
+
+
+def cmd_status(args: argparse.Namespace) -> int:
     review = load_review(args.config)
-    status, results = build_site(review, review.config.root / "notebooks", quiet=not args.verbose)
+    return 1 if print_theme_status(review) else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site.build import SitePaths, build_site, check_site_sources
+
+    check_site_sources(SitePaths(load_config(args.config).root))  # before anything is written
+    review = load_review(args.config)
+    status, results = build_site(review, quiet=not args.verbose)
     for result in results:
         print(f"notebook {result.describe()}")
+    print_theme_status(review)
     index = SitePaths(review.config.root).html / "index.html"
     if status == 0:
         print(f"site built: open {index.resolve().as_uri()}")
@@ -163,29 +193,27 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def notebook_sources(config_root: Path, given: str | None) -> Path:
-    """The notebooks to run: those given, the review's own, or the ones shipped with litreview."""
-    if given:
-        return Path(given)
-    own = config_root / "notebooks"
-    return own if own.is_dir() else Path(__file__).resolve().parent.parent / "notebooks"
-
-
 def cmd_notebooks(args: argparse.Namespace) -> int:
-    from .notebooks import export_notebooks, prepare_notebook, run_notebooks
+    from .notebooks import export_notebooks, run_notebooks
+    from .review_notebooks import plan_notebook_pages, prepare_page
 
-    config = load_config(args.config)
-    sources = sorted(notebook_sources(config.root, args.notebooks).glob("*.ipynb"))
-    if not sources:
-        raise LitreviewError(f"no notebooks (*.ipynb) in {notebook_sources(config.root, args.notebooks)}")
+    review = load_review(args.config)
+    config = review.config
+    notebooks_dir = Path(args.notebooks) if args.notebooks else config.root / "notebooks"
+    if args.notebooks and not notebooks_dir.is_dir():
+        raise LitreviewError(f"{notebooks_dir}: no such folder of notebooks")
+    pages = plan_notebook_pages(review.themes, notebooks_dir)
     out = Path(args.out) if args.out else config.root / "build" / "notebooks"
-    prepared = [prepare_notebook(s, out / "source" / s.name, {"config": str(config.path)}, "") for s in sources]
+    prepared = [prepare_page(page, out / "source", "", {"config": str(config.path)}) for page in pages]
     cache = config.root / "build" / "jupyter_cache"
     results = run_notebooks(prepared, cache)
     for result in results:
         print(result.describe())
+    problems = print_theme_status(review)
     if any(r.status == "failed" for r in results):
         return 1
+    if problems:
+        print(f"{problems} problem(s) in the notebooks' prose (see above)", file=sys.stderr)
     if args.action == "export":
         for path in export_notebooks(prepared, cache, out):
             print(f"wrote {path}")
@@ -196,50 +224,69 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="litreview", description="Turn paper digests into a review: tables, themes, BibTeX and a site.")
     parser.add_argument("--version", action="version", version=f"litreview {__version__}")
     parser.add_argument("--config", default=DEFAULT_CONFIG, help="the review config (default: %(default)s)")
+    # --config is taken before or after the command: `litreview --config R notebooks run` and
+    # `litreview notebooks run --config R` mean the same.
+    config_option = argparse.ArgumentParser(add_help=False)
+    config_option.add_argument("--config", default=argparse.SUPPRESS, help="the review config (default: review.toml)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_parser = commands.add_parser
 
-    check = commands.add_parser("check", help="report how each digest parses; exit 1 if one is unusable")
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return add_parser(name, parents=[config_option], **kwargs)
+
+    init = command("init", help="start a review of your own in a new folder (its config, themes, notebooks and site pages)")
+    init.add_argument("dir", metavar="DIR", help="the folder to create (missing or empty)")
+    init.add_argument("--digest", metavar="FILE", help="a first digest to add (with --date)")
+    init.add_argument("--date", metavar="YYYY-MM-DD", help="the date of the page the digest was copied from")
+    init.add_argument("--title", help="the review's title (default: the folder's name)")
+    init.add_argument("--themes", metavar="FILE", help="a themes.toml to start from (default: litreview's default themes)")
+    init.set_defaults(func=cmd_init)
+
+    check = command("check", help="report how each digest parses; exit 1 if one is unusable")
     check.add_argument("digests", nargs="+", metavar="DIGEST", help="digest files to check")
     check.set_defaults(func=cmd_check)
 
-    tables = commands.add_parser("tables", help="write the review's tables as CSV and Parquet")
+    tables = command("tables", help="write the review's tables as CSV and Parquet")
     tables.add_argument("digests", nargs="*", metavar="DIGEST", help="digest files (default: the digests of the review config)")
     tables.add_argument("--out", metavar="DIR", help="output folder (default: outputs.tables of the config)")
     tables.set_defaults(func=cmd_tables)
 
-    add = commands.add_parser("add", help="validate a digest and add it to the review")
+    add = command("add", help="validate a digest and add it to the review")
     add.add_argument("digest", metavar="PATH", help="the digest file to add")
     add.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the date of the page it was copied from")
     add.set_defaults(func=cmd_add)
-    bib = commands.add_parser("bib", help="write bib/review.bib, bib/review.json and pin citation keys in bib/citekeys.csv")
+    bib = command("bib", help="write bib/review.bib, bib/review.json and pin citation keys in bib/citekeys.csv")
     bib.add_argument("--check", action="store_true", help="exit 1, naming each problem, if the committed bibliography is stale or invalid")
     bib.add_argument("--rekey", nargs="+", metavar="PAPER_ID", help="give these papers fresh citation keys (on purpose)")
     bib.set_defaults(func=cmd_bib)
 
-    enrich = commands.add_parser("enrich", help="report metadata matches; with --online, ask arXiv for the papers missing from the cache")
+    enrich = command("enrich", help="report metadata matches; with --online, ask arXiv for the papers missing from the cache")
     enrich.add_argument("--online", action="store_true", help="query the arXiv API (rate-limited, with retries) and save results to the cache")
     enrich.add_argument("--api", default="https://export.arxiv.org/api/query", help="arXiv API address (default: %(default)s)")
     enrich.set_defaults(func=cmd_enrich)
 
-    themes = commands.add_parser("themes", help="count the papers per theme, or explain one paper's scores and evidence")
+    themes = command("themes", help="count the papers per theme, or explain one paper's scores and evidence")
     themes.add_argument("--explain", metavar="PAPER_ID", help="print the scores, signals and evidence for one paper")
     themes.set_defaults(func=cmd_themes)
 
-    evaluate = commands.add_parser("evaluate", help="per-theme precision, recall and F1 against hand labels, with every error")
+    evaluate = command("evaluate", help="per-theme precision, recall and F1 against hand labels, with every error")
     evaluate.add_argument("--labels", metavar="CSV", help="hand labels (default: [themes] labels of the config)")
     evaluate.add_argument("--no-curation", action="store_true", help="measure the classifier alone, without data/curation.toml")
     evaluate.add_argument("--split", choices=["all", "tune", "holdout"], default="all", help="which labelled papers to count (default: %(default)s)")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    notebooks = commands.add_parser("notebooks", help="run the notebooks on a review (--config), or run and export them")
+    notebooks = command("notebooks", help="run the notebooks on a review (--config), or run and export them")
     notebooks.add_argument("action", choices=["run", "export"], help="run: execute and report each notebook; export: also write .ipynb, HTML and .py")
     notebooks.add_argument("--notebooks", metavar="DIR", help="the notebooks to run (default: the review's notebooks/, else litreview's)")
     notebooks.add_argument("--out", metavar="DIR", help="build folder (default: build/notebooks of the review)")
     notebooks.set_defaults(func=cmd_notebooks)
 
-    build = commands.add_parser("build", help="run the pipeline and build the site into docs/_build/html")
+    build = command("build", help="run the pipeline and build the site into docs/_build/html")
     build.add_argument("--verbose", action="store_true", help="show Sphinx's progress, not only its warnings")
     build.set_defaults(func=cmd_build)
+
+    status = command("status", help="per theme: papers, discussed by its synthesis, not yet discussed; and what disagrees")
+    status.set_defaults(func=cmd_status)
     return parser
 
 

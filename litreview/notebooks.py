@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,10 +64,10 @@ def parameters_cell_index(nb: nbformat.NotebookNode) -> int:
     raise ConfigError("the notebook has no cell tagged 'parameters'")
 
 
-def prepare_notebook(source: Path, target: Path, parameters: dict[str, object], fingerprint: str) -> Path:
+def prepare_notebook(source: Path | nbformat.NotebookNode, target: Path, parameters: Mapping[str, object], fingerprint: str) -> Path:
     """Copy a notebook, inject parameters after its parameters cell (the papermill convention),
     and record the data fingerprint so that a change of data means a new cache entry."""
-    nb = nbformat.read(source, as_version=4)
+    nb = source if isinstance(source, nbformat.NotebookNode) else nbformat.read(source, as_version=4)
     index = parameters_cell_index(nb)
     nb.cells[index].metadata["litreview"] = {"data": fingerprint}
     if parameters:

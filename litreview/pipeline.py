@@ -20,8 +20,8 @@ from .sources.hf_digest import load_digest
 from .tables import build_tables, ordered
 from .themes import ThemeSet, classify_papers, load_themes
 
-# Without a review config, the theme definitions shipped with the project are used.
-DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "themes.toml"
+# Without a review config (or a themes file in it), the theme definitions shipped with litreview are used.
+DEFAULT_THEMES = Path(__file__).resolve().parent / "templates" / "themes.toml"
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 

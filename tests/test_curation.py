@@ -44,7 +44,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_the_review_curation_loads_with_a_reason_per_entry(themes):
     papers = load_review(digests=[SEED_DIGEST])["papers"]
     curation = load_curation(CURATION_FILE, set(papers["paper_id"]), set(themes.ids))
-    assert len(curation.entries) == 10
+    assert len(curation.entries) == 17  # 10 membership decisions, 7 sub-theme decisions
     assert all(e.reason and e.line > 0 for e in curation.entries)
     lines = CURATION_FILE.read_text(encoding="utf-8").splitlines()
     assert all(lines[e.line - 1].strip() == f"[[{e.action}]]" for e in curation.entries)

@@ -78,13 +78,17 @@ def test_no_regression_without_curation(seed, split: str, floor: dict[str, float
 
 
 def test_curation_lists_only_disagreements_of_the_rules(seed):
-    """Every curation entry fixes a paper where the uncurated classifier disagrees with the labels, and vice versa."""
+    """Every curation entry fixes a paper where the uncurated classifier disagrees with the labels, and vice
+    versa; the only other entries set the sub-theme of a paper the rules already put in the theme."""
     labels = seed["labels"].set_index("paper_id")
     rules = set(zip(seed["rules"]["paper_id"], seed["rules"]["theme"]))
     disagreements = {(p, t) for p in labels.index for t in THEMES if ((p, t) in rules) != bool(labels.loc[p, t])}
-    entries = {(e.paper, e.theme): e.action for e in seed["curation"].entries}
-    assert set(entries) == disagreements
-    assert all((action == "include") == bool(labels.loc[p, t]) for (p, t), action in entries.items())
+    entries = {(e.paper, e.theme): e for e in seed["curation"].entries}
+    membership = {k: e.action for k, e in entries.items() if k not in rules or e.action == "exclude"}
+    assert set(membership) == disagreements
+    assert all((action == "include") == bool(labels.loc[p, t]) for (p, t), action in membership.items())
+    subtheme_only = [e for k, e in entries.items() if k not in membership]
+    assert subtheme_only and all(e.action == "include" and e.subtheme and labels.loc[e.paper, e.theme] for e in subtheme_only)
 
 
 def test_evaluate_counts_and_lists_every_error():

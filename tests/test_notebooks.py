@@ -15,13 +15,13 @@ from litreview.notebooks import execute_notebook, run_notebooks
 
 from .conftest import ROOT, digest_text, long_abstract, run_litreview
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "litreview" / "templates" / "notebooks").glob("*.ipynb"))
 THEME_NOTEBOOKS = {"01-forgetting": "forgetting", "02-hallucination": "hallucination", "03-chain-of-thought": "cot"}
 CITE = re.compile(r"\{cite:[pt]\}`([^`]+)`")
 
 
-def test_the_four_notebooks_exist():
-    assert [p.stem for p in NOTEBOOKS] == ["00-overview", "01-forgetting", "02-hallucination", "03-chain-of-thought"]
+def test_the_review_curates_three_syntheses_and_litreview_ships_two_templates():
+    assert [p.stem for p in NOTEBOOKS] == ["01-forgetting", "02-hallucination", "03-chain-of-thought", "00-overview", "theme"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -56,7 +56,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.Not
 
 
 def test_executed_without_errors_or_stderr(executed):
-    assert sorted(executed) == [p.stem for p in NOTEBOOKS]
+    assert sorted(executed) == ["00-overview", "01-forgetting", "02-hallucination", "03-chain-of-thought"]
     for name, nb in executed.items():
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
         assert outputs, name
@@ -97,7 +97,7 @@ def test_syntheses_are_written_and_cite(name: str):
 
 
 def test_notebooks_run_on_a_second_small_review(tmp_path: Path):
-    """Nothing in the notebooks depends on the seed's exact papers."""
+    """A review without notebooks of its own gets litreview's overview and one generic page per theme."""
     (tmp_path / "data" / "digests").mkdir(parents=True)
     pairs = [
         ("Catastrophic Forgetting in Continual Fine-Tuning", long_abstract("catastrophic forgetting during continual learning")),
@@ -107,13 +107,16 @@ def test_notebooks_run_on_a_second_small_review(tmp_path: Path):
     ]
     (tmp_path / "data" / "digests" / "2025-05-01-small.txt").write_text(digest_text(pairs))
     (tmp_path / "review.toml").write_text('[review]\ntitle = "Small"\n[[digests]]\npath = "data/digests/2025-05-01-small.txt"\ndate = "2025-05-01"\n')
-    result = run_litreview("notebooks", "export", "--notebooks", str(ROOT / "notebooks"), cwd=tmp_path)
+    result = run_litreview("notebooks", "export", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": executed in") == 4
     overview = json.loads((tmp_path / "build" / "notebooks" / "00-overview.ipynb").read_text())
     assert "stderr" not in json.dumps(overview)
     for suffix in (".html", ".py"):
-        assert (tmp_path / "build" / "notebooks" / f"01-forgetting{suffix}").stat().st_size > 1000
+        assert (tmp_path / "build" / "notebooks" / f"theme-forgetting{suffix}").stat().st_size > 1000
+    # Nothing of our review's prose or keys reaches another review's pages.
+    assert "theme forgetting: 1 paper, 0 discussed, 1 not yet discussed" in result.stdout
+    assert "zhao2023continual" not in (tmp_path / "build" / "notebooks" / "theme-forgetting.html").read_text()
 
 
 def test_a_notebook_runs_as_stored_from_the_notebooks_folder(tmp_path: Path):

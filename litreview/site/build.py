@@ -15,14 +15,13 @@ from ..bibcheck import write_bib_outputs
 from ..cache import fingerprint, library_digest, related_papers
 from ..errors import LitreviewError
 from ..fileio import write_bytes_atomic, write_tables, write_text_atomic
-from ..notebooks import NotebookResult, export_notebooks, prepare_notebook, run_notebooks
+from ..notebooks import NotebookResult, export_notebooks, run_notebooks
 from ..pipeline import Review
 from ..report import compute_evaluation, compute_prisma_flow
+from ..review_notebooks import NotebookPage, plan_notebook_pages, prepare_page
 from .catalog import render_catalog
 from .pages import render_cli_reference, render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
 from .paper_pages import generate_paper_pages
-
-THEME_NOTEBOOKS = {"forgetting": "01-forgetting", "hallucination": "02-hallucination", "cot": "03-chain-of-thought"}
 
 
 @dataclass(frozen=True)
@@ -52,17 +51,17 @@ class SitePaths:
         return self.root / "build" / "related.parquet"
 
 
-def notebook_fingerprints(review: Review) -> dict[str, str]:
-    """The overview depends on every table; a theme notebook only on its theme's papers."""
+def page_fingerprint(review: Review, page: NotebookPage) -> str:
+    """A theme page depends only on its theme's papers (its prose is in the page itself); any other
+    page on every table."""
     tables = review.tables
-    prints = {"00-overview": fingerprint(*tables.values())}
-    for theme, stem in THEME_NOTEBOOKS.items():
-        rows = tables["paper_themes"][tables["paper_themes"]["theme"] == theme]
-        prints[stem] = fingerprint(rows, tables["papers"][tables["papers"]["paper_id"].isin(rows["paper_id"])])
-    return prints
+    if page.theme is None:
+        return fingerprint(*tables.values())
+    rows = tables["paper_themes"][tables["paper_themes"]["theme"] == page.theme]
+    return fingerprint(rows, tables["papers"][tables["papers"]["paper_id"].isin(rows["paper_id"])])
 
 
-def generate_sources(review: Review, paths: SitePaths, notebooks_dir: Path) -> list[Path]:
+def generate_sources(review: Review, paths: SitePaths, pages: list[NotebookPage]) -> list[Path]:
     """Every generated page and download; returns the prepared notebooks (to execute)."""
     config, tables, themes = review.config, review.tables, review.themes
     out = paths.generated
@@ -75,9 +74,9 @@ def generate_sources(review: Review, paths: SitePaths, notebooks_dir: Path) -> l
 
     write_text_atomic(out / "cli.md", render_cli_reference(build_parser()))
     digests = [(d.name, date, len(d.papers)) for d, date in review.digests]
-    pages = {t: f"/_generated/notebooks/{THEME_NOTEBOOKS[t]}.ipynb" for t in THEME_NOTEBOOKS if (notebooks_dir / f"{THEME_NOTEBOOKS[t]}.ipynb").exists()}
-    theme_rows = [(t.id, t.title, t.description, pages.get(t.id, "")) for t in themes.themes]
-    notebook_pages = [f"/_generated/notebooks/{p.stem}" for p in sorted(notebooks_dir.glob("*.ipynb"))]
+    theme_pages = {p.theme: f"/_generated/notebooks/{p.stem}.ipynb" for p in pages if p.theme}
+    theme_rows = [(t.id, t.title, t.description, theme_pages.get(t.id, "")) for t in themes.themes]
+    notebook_pages = [f"/_generated/notebooks/{p.stem}" for p in pages]
     write_text_atomic(out / "landing.md", render_landing(config.title, tables, digests, theme_rows, notebook_pages))
     flow = compute_prisma_flow(review.digests, tables, themes.ids)
     evaluations = []
@@ -94,11 +93,10 @@ def generate_sources(review: Review, paths: SitePaths, notebooks_dir: Path) -> l
     write_tables(tables, out / "downloads" / "tables")
     for name in sorted(p.name for p in config.bib_dir.glob("*") if p.suffix in {".bib", ".json", ".csv"}):
         write_bytes_atomic(out / "downloads" / "bib" / name, (config.bib_dir / name).read_bytes())
-    prints = notebook_fingerprints(review)
-    prepared = []
-    for source in sorted(notebooks_dir.glob("*.ipynb")):
-        # No injected config: the copy finds the review.toml above it, so the exported downloads run anywhere.
-        prepared.append(prepare_notebook(source, out / "notebooks" / source.name, {}, prints.get(source.stem, "")))
+    # No injected config: the copy finds the review.toml above it, so the exported downloads run anywhere.
+    prepared = [prepare_page(page, out / "notebooks", page_fingerprint(review, page)) for page in pages]
+    for stale in set((out / "notebooks").glob("*.ipynb")) - set(prepared):
+        stale.unlink()  # a page that is no longer planned (a theme removed, or now curated) is not built
     return prepared
 
 
@@ -122,14 +120,24 @@ def downloads_page(out: Path) -> str:
     return render_downloads(files)
 
 
-def build_site(review: Review, notebooks_dir: Path, quiet: bool = True) -> tuple[int, list[NotebookResult]]:
+def check_site_sources(paths: SitePaths) -> None:
+    """A review's site needs its docs/conf.py and docs/index.md (`litreview init` writes them)."""
+    missing = [name for name in ("conf.py", "index.md") if not (paths.docs / name).is_file()]
+    if missing:
+        raise LitreviewError(f"{paths.docs}: no {' or '.join(missing)}, so there is no site to build here; "
+                             "start a review with 'litreview init DIR' (it writes docs/), or run litreview in a review's folder")
+
+
+def build_site(review: Review, quiet: bool = True) -> tuple[int, list[NotebookResult]]:
     """Write outputs and sources, execute notebooks into the cache, export them, run Sphinx."""
     from sphinx.cmd.build import build_main
 
     paths = SitePaths(review.config.root)
+    check_site_sources(paths)
+    pages = plan_notebook_pages(review.themes, review.config.root / "notebooks")
     write_tables(review.tables, review.config.tables_dir)
     write_bib_outputs(review, review.config.bib_dir)
-    prepared = generate_sources(review, paths, notebooks_dir)
+    prepared = generate_sources(review, paths, pages)
     results = run_notebooks(prepared, paths.cache)
     failed = [r for r in results if r.status == "failed"]
     if failed:

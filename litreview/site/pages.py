@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ..markup import escape_markdown, fenced
+from ..markup import escape_markdown, fenced, front_matter
 from ..schema import TABLES
 
 
@@ -33,7 +33,7 @@ def render_landing(title: str, tables: Mapping[str, pd.DataFrame], digests: Sequ
     lines = [
         f"# {escape_markdown(title)}",
         "",
-        f"This review covers **{len(papers)} papers** from {len(digests)} digest(s) of the Hugging Face papers page, "
+        f"This review covers **{len(papers)} papers** from {len(digests)} digest(s), "
         f"{int((papers['arxiv_id'] != '').sum())} of them on arXiv. "
         f"{paper_themes['paper_id'].nunique()} papers belong to at least one of its {len(themes)} themes; each paper has "
         "its own page, reached from the [catalog](/_generated/catalog.md), the theme pages and the search box.",
@@ -90,7 +90,8 @@ def render_downloads(files: Sequence[tuple[str, str]]) -> str:
 
 def render_cli_reference(parser: argparse.ArgumentParser) -> str:
     """The help of `litreview` and of each command, straight from the argparse definitions."""
-    lines = ["# Command-line reference", "", "Generated from the command definitions (`litreview/cli.py`).", "", fenced(parser.format_help(), "text")]
+    # An orphan: the toolkit's own site lists it; a review's site need not.
+    lines = [front_matter(orphan="true") + "# Command-line reference", "", "Generated from the command definitions (`litreview/cli.py`).", "", fenced(parser.format_help(), "text")]
     for action in parser._subparsers._group_actions:  # argparse keeps its sub-commands here
         for name, sub in action.choices.items():
             lines += [f"## `litreview {name}`", "", fenced(sub.format_help(), "text")]
