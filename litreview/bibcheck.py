@@ -27,7 +27,7 @@ def bib_outputs(review: Review) -> dict[str, str]:
     library = build_library(papers, authors, review["paper_digests"])
     outputs = {
         "review.bib": write_bibtex(library),
-        "review.json": write_csl_json(csl_items(papers, authors)),
+        "review.json": write_csl_json(csl_items(papers, authors, review["paper_digests"])),
         "citekeys.csv": pins_csv(review.pins),
     }
     themes = review.tables.get("paper_themes")

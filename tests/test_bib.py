@@ -101,7 +101,9 @@ def test_entry_types_and_fields():
     assert "Ivan Vulić" in ansell["author"]
     assert "{LLMs}" in entries["aw2023instructiontuning"]["title"]
     no_arxiv = entries["anonndillusory"]
-    assert "eprint" not in no_arxiv.fields_dict and "no arXiv record" in no_arxiv["note"]
+    # The cache holds what arXiv returned, not that arXiv was asked: the note claims only the former.
+    assert "eprint" not in no_arxiv.fields_dict
+    assert no_arxiv["note"] == "Listed in the Hugging Face papers digest of 2025-03-11; no arXiv id in the metadata cache"
 
 
 def test_csl_json():
@@ -111,6 +113,9 @@ def test_csl_json():
     assert think["author"][0] == {"family": "Du", "given": "Chengyu"}
     assert think["issued"] == {"date-parts": [[2024, 10, 17]]}
     assert "(avg. from 49.6% to 53.5%)" in think["abstract"]
+    assert "note" not in think
+    no_arxiv = next(i for i in items if i["id"] == "anonndillusory")
+    assert no_arxiv["note"] == "Listed in the Hugging Face papers digest of 2025-03-11; no arXiv id in the metadata cache"
 
 
 def test_hostile_text_survives_all_consumers(hostile_review: Path, tmp_path: Path):
