@@ -218,7 +218,7 @@ def test_rekey_changes_only_that_key(review_dir: Path):
     assert f"{paper_id}: new citation key lovelace2024think" in result.stdout
     after = (review_dir / "bib" / "citekeys.csv").read_text().splitlines()
     assert after[:1] + after[1:-1] == pins[:1] + pins[2:]
-    assert after[-1] == f"{paper_id},lovelace2024think"
+    assert after[-1] == f"{paper_id},lovelace2024think,complete"
 
 
 def test_check_names_each_problem(review_dir: Path):
