@@ -38,6 +38,21 @@ def entry_type(venue: str) -> str:
     return "article" if any(word in venue.lower() for word in _JOURNAL_WORDS) else "inproceedings"
 
 
+def entry_note(paper: dict, digest_date: str, published_as: str) -> str:
+    """The note of a BibTeX entry or CSL item ('' for none).
+
+    A paper without an arXiv id says only that the metadata cache has none: the cache records what
+    arXiv returned, never that arXiv was asked and had nothing, so "no arXiv record" would claim more
+    than is known.
+    """
+    notes = []
+    if not paper["arxiv_id"]:
+        notes.append(f"Listed in the Hugging Face papers digest of {digest_date}; no arXiv id in the metadata cache")
+    if published_as:
+        notes.append(f"Published as: {published_as}")
+    return "; ".join(notes)
+
+
 def bib_fields(paper: dict, authors: list[str], digest_date: str) -> list[tuple[str, object]]:
     """The fields of one entry, in the order they are written."""
     venue, published_as = split_venue(paper["venue"])
@@ -59,17 +74,13 @@ def bib_fields(paper: dict, authors: list[str], digest_date: str) -> list[tuple[
     elif not pd.isna(paper["year"]):
         fields.append(("year", int(paper["year"])))
         fields.append(("month", int(paper["month"])))
-    notes = []
     if paper["arxiv_id"]:
         fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
         if paper["primary_category"]:
             fields.append(("primaryClass", paper["primary_category"]))
-    else:
-        notes.append(f"Listed in the Hugging Face papers digest of {digest_date}; no arXiv record was found")
-    if published_as:
-        notes.append(f"Published as: {published_as}")
-    if notes:
-        fields.append(("note", bibtex_text("; ".join(notes))))
+    note = entry_note(paper, digest_date, published_as)
+    if note:
+        fields.append(("note", bibtex_text(note)))
     if paper["abstract"]:
         fields.append(("abstract", bibtex_text(paper["abstract"])))
     return fields
@@ -81,10 +92,15 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
+def first_digest_dates(appearances: pd.DataFrame) -> dict[str, str]:
+    """paper_id -> the date of the first digest it appeared in."""
+    return appearances.groupby("paper_id")["digest_date"].min().to_dict()
+
+
 def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame) -> Library:
     """One entry per paper with a citation key (column `citekey`), sorted by key."""
     names = authors_by_paper(authors)
-    first_date = appearances.groupby("paper_id")["digest_date"].min().to_dict()
+    first_date = first_digest_dates(appearances)
     entries = []
     for paper in records(papers.sort_values("citekey")):
         fields = bib_fields(paper, names.get(paper["paper_id"], []), first_date.get(paper["paper_id"], ""))
@@ -106,9 +122,10 @@ def csl_name(name: str) -> dict[str, str]:
     return {"family": family, "given": given} if given else {"family": family}
 
 
-def csl_items(papers: pd.DataFrame, authors: pd.DataFrame) -> list[dict]:
+def csl_items(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame) -> list[dict]:
     """CSL-JSON items (for Zotero, Pandoc, Quarto), sorted by key; text is plain Unicode."""
     names = authors_by_paper(authors)
+    first_date = first_digest_dates(appearances)
     items = []
     for paper in papers.sort_values("citekey").to_dict("records"):
         venue, published_as = split_venue(paper["venue"])
@@ -127,8 +144,9 @@ def csl_items(papers: pd.DataFrame, authors: pd.DataFrame) -> list[dict]:
             item["container-title"] = _TRAILING_YEAR.sub("", venue)
         if paper["arxiv_id"]:
             item.update({"number": f"arXiv:{paper['arxiv_id']}", "publisher": "arXiv", "URL": f"https://arxiv.org/abs/{paper['arxiv_id']}"})
-        if published_as:
-            item["note"] = f"Published as: {published_as}"
+        note = entry_note(paper, first_date.get(paper["paper_id"], ""), published_as)
+        if note:
+            item["note"] = note
         if paper["abstract"]:
             item["abstract"] = interpret_text_escapes(paper["abstract"])
         items.append(item)

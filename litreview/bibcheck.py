@@ -16,7 +16,7 @@ from pybtex.database import parse_string as pybtex_parse_string
 from pybtex.exceptions import PybtexError
 
 from .bib import build_library, csl_items, write_bibtex, write_csl_json
-from .citekeys import pins_csv
+from .citekeys import PROVISIONAL, pins_csv, upgradable
 from .fileio import write_text_atomic
 from .pipeline import Review
 
@@ -27,7 +27,7 @@ def bib_outputs(review: Review) -> dict[str, str]:
     library = build_library(papers, authors, review["paper_digests"])
     outputs = {
         "review.bib": write_bibtex(library),
-        "review.json": write_csl_json(csl_items(papers, authors)),
+        "review.json": write_csl_json(csl_items(papers, authors, review["paper_digests"])),
         "citekeys.csv": pins_csv(review.pins),
     }
     themes = review.tables.get("paper_themes")
@@ -63,9 +63,31 @@ def consumer_problems(text: str, where: str) -> list[str]:
     return problems
 
 
+def provisional_keys(review: Review) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(paper_id, key) of the provisional keys of the review's papers: those whose paper now has
+    authors (upgradable by `bib --rekey`), and those whose paper still has none."""
+    pins = review.pins
+    authored = set(review["authors"]["paper_id"].tolist())
+    ready = upgradable(pins, authored)
+    key = dict(zip(pins["paper_id"].tolist(), pins["citekey"].tolist()))
+    # Pins outlive papers dropped from the review; their keys are nobody's concern now.
+    current = set(review["papers"]["paper_id"].tolist())
+    waiting = [p for p in pins.loc[pins["status"] == PROVISIONAL, "paper_id"].tolist() if p in current and p not in authored]
+    return [(p, key[p]) for p in ready], [(p, key[p]) for p in waiting]
+
+
 def check_bib(review: Review, bib_dir: Path) -> list[str]:
-    """Every problem with the committed bibliography, each naming its file; empty when all is well."""
-    problems = []
+    """Every problem with the committed bibliography, each naming its file; empty when all is well.
+
+    A provisional key is not a problem while its paper has no authors (an offline review has such
+    papers), but once the metadata has them it is: only `bib --rekey` upgrades it, so a check that
+    passed would let the key stay provisional forever.
+    """
+    problems = [
+        f"{bib_dir / 'citekeys.csv'}: {paper_id} has authors in the metadata now but its key {key} is still provisional; "
+        "run 'litreview bib --rekey' to give it an author-year key"
+        for paper_id, key in provisional_keys(review)[0]
+    ]
     for name, expected in bib_outputs(review).items():
         path = bib_dir / name
         if not path.exists():

@@ -1,9 +1,15 @@
-"""Citation keys that never change once assigned.
+"""Citation keys that never change once assigned, and say when they are provisional.
 
-A key reads `<first author's family name><year><first significant title word>` in lowercase ASCII
-(`du2024think`), with a/b/c suffixes when taken. Assigned keys are pinned in `bib/citekeys.csv`
-(`paper_id,citekey`): regeneration reuses a pinned key even when metadata changes, and only
-`rekey` changes one on purpose.
+A paper whose first author is known gets a complete key, `<first author's family name><year><first
+significant title word>` in lowercase ASCII (`du2024think`). A paper without known authors (offline,
+or not yet in the metadata cache) gets a provisional key, `<first two significant title
+words><year>` (`semanticentropy2025`), the year being the paper's own when known, else that of the
+first digest it appeared in. Both take a/b/c suffixes when taken.
+
+Assigned keys are pinned in `bib/citekeys.csv` (`paper_id,citekey,status`, status `complete` or
+`provisional`; an older file without the status column holds complete keys): regeneration reuses a
+pinned key even when metadata changes. Only `bib --rekey` changes keys: with paper ids, those
+papers'; without, the provisional keys of papers whose authors are now known.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import io
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -39,17 +45,36 @@ def family_name(name: str) -> str:
     return ascii_slug(split_name(name)[1])
 
 
-def title_word(title: str) -> str:
+def title_words(title: str, count: int) -> list[str]:
+    """The first `count` significant words of a title as slugs (fewer if it has fewer)."""
+    words = []
     for word in title.split():
         slug = ascii_slug(word)
         if slug and word.lower().strip(string.punctuation) not in STOPWORDS and not slug.isdigit():
-            return slug
-    return "untitled"
+            words.append(slug)
+            if len(words) == count:
+                break
+    return words
 
 
-def base_key(first_author: str | None, year: int | None, title: str) -> str:
-    family = family_name(first_author) if first_author else ""
-    return f"{family or 'anon'}{year if year else 'nd'}{title_word(title)}"
+def title_word(title: str) -> str:
+    return (title_words(title, 1) or ["untitled"])[0]
+
+
+def base_key(first_author: str, year: int | None, title: str) -> str:
+    """The complete key before any suffix ('anon' stands only for a family name without Latin letters)."""
+    return f"{family_name(first_author) or 'anon'}{year if year else 'nd'}{title_word(title)}"
+
+
+def provisional_key(year: int | None, title: str) -> str:
+    """The provisional key before any suffix. Two title words, since without an author one word
+    alone would collide often; the year last, so it never reads like a family name and a year."""
+    return "".join(title_words(title, 2) or ["untitled"]) + (str(year) if year else "")
+
+
+def year_of(date: str) -> int | None:
+    """The year of a YYYY-MM-DD date; None for an empty or undated one."""
+    return int(date[:4]) if date[:4].isdigit() else None
 
 
 def suffix_letters(n: int) -> str:
@@ -75,45 +100,76 @@ def suffixed(key: str, taken: set[str], next_suffix: dict[str, int] | None = Non
     return key + suffix_letters(n)
 
 
+COMPLETE, PROVISIONAL = "complete", "provisional"
+HEADER = ["paper_id", "citekey", "status"]
+OLD_HEADER = HEADER[:2]  # before provisional keys: every key in such a file is complete
+
+
+def empty_pins() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="string") for name in HEADER})
+
+
 def load_pinned(path: str | Path | None) -> pd.DataFrame:
-    """Read `citekeys.csv` (None or a missing file: no pins); duplicate ids or keys are an error naming the line."""
+    """Read `citekeys.csv` (None or a missing file: no pins) as paper_id, citekey, status; a
+    malformed row, a duplicate id or key is an error naming the line."""
     if path is None or not Path(path).is_file():
-        return pd.DataFrame({"paper_id": pd.Series(dtype="string"), "citekey": pd.Series(dtype="string")})
+        return empty_pins()
     path = Path(path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    if not rows or rows[0] != ["paper_id", "citekey"]:
-        raise ConfigError(f"{path}:1: the header must be 'paper_id,citekey'")
+    if not rows or rows[0] not in (HEADER, OLD_HEADER):
+        raise ConfigError(f"{path}:1: the header must be '{','.join(HEADER)}' (or, in older files, '{','.join(OLD_HEADER)}')")
+    width = len(rows[0])
     seen_ids: dict[str, int] = {}
     seen_keys: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        if len(row) != 2 or not all(row):
-            raise ConfigError(f"{path}:{number}: expected two non-empty fields, paper_id and citekey")
+        if len(row) != width or not all(row):
+            raise ConfigError(f"{path}:{number}: expected {width} non-empty fields, {', '.join(rows[0])}")
+        if width == 3 and row[2] not in (COMPLETE, PROVISIONAL):
+            raise ConfigError(f"{path}:{number}: status must be '{COMPLETE}' or '{PROVISIONAL}', not {row[2]!r}")
         for value, seen, what in ((row[0], seen_ids, "paper"), (row[1], seen_keys, "citation key")):
             if value in seen:
                 raise ConfigError(f"{path}:{number}: {what} {value!r} is already pinned at line {seen[value]}")
             seen[value] = number
-    return pd.DataFrame(rows[1:], columns=["paper_id", "citekey"]).astype("string")
+    pins = pd.DataFrame(rows[1:], columns=rows[0], dtype="string")
+    if width == 2:
+        pins["status"] = pd.Series([COMPLETE] * len(pins), dtype="string")
+    return pins
 
 
-def assign_citekeys(papers: pd.DataFrame, first_authors: Mapping[str, str], pinned: pd.DataFrame) -> pd.DataFrame:
+def assign_citekeys(papers: pd.DataFrame, first_authors: Mapping[str, str], pinned: pd.DataFrame,
+                    first_seen: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Pinned keys, then new keys for papers without one (in the papers' order).
 
-    `first_authors` maps paper_id to the first author's name. Returns all pins, old ones first and
-    unchanged, new ones appended: the next content of `citekeys.csv`.
+    `first_authors` maps paper_id to the first author's name; a paper without one gets a provisional
+    key, dated by its `year` or else by `first_seen` (paper_id -> date of its first digest). Returns
+    all pins, old ones first and unchanged, new ones appended: the next content of `citekeys.csv`.
     """
     pinned_ids = set(pinned["paper_id"].tolist())
     taken = set(pinned["citekey"].tolist())
     authors = dict(first_authors)  # a dict lookup per paper, also when given a Series
+    seen = dict(first_seen or {})
     next_suffix: dict[str, int] = {}
     new = []
     for paper_id, title, year in zip(papers["paper_id"].tolist(), papers["title"].tolist(), papers["year"].tolist()):
         if paper_id in pinned_ids:
             continue
-        key = suffixed(base_key(authors.get(paper_id), None if pd.isna(year) else int(year), title), taken, next_suffix)
+        known_year = None if pd.isna(year) else int(year)
+        author = authors.get(paper_id)
+        if author:
+            base, status = base_key(author, known_year, title), COMPLETE
+        else:
+            base, status = provisional_key(known_year or year_of(seen.get(paper_id, "")), title), PROVISIONAL
+        key = suffixed(base, taken, next_suffix)
         taken.add(key)
-        new.append((paper_id, key))
-    added = pd.DataFrame(new, columns=["paper_id", "citekey"]).astype("string")
+        new.append((paper_id, key, status))
+    added = pd.DataFrame(new, columns=HEADER, dtype="string")
     return pd.concat([pinned, added], ignore_index=True) if len(added) else pinned.reset_index(drop=True)
+
+
+def upgradable(pins: pd.DataFrame, authored: Collection[str]) -> list[str]:
+    """The papers whose key is provisional although their authors are now known (in `authored`)."""
+    provisional = pins[pins["status"] == PROVISIONAL]
+    return [paper_id for paper_id in provisional["paper_id"].tolist() if paper_id in authored]
 
 
 def unpin(pinned: pd.DataFrame, paper_ids: Iterable[str]) -> pd.DataFrame:

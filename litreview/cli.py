@@ -7,11 +7,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from . import __version__
+from .citekeys import PROVISIONAL
 from .config import DEFAULT_CONFIG, add_digest, load_config
 from .errors import LitreviewError
 from .fileio import write_tables
-from .pipeline import load_review
+from .pipeline import Review, load_review
 from .records import Digest
 from .synthesis import describe_status
 from .sources.hf_digest import load_digest
@@ -115,23 +118,56 @@ def cmd_bib(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     pinned = load_pinned(config.bib_dir / "citekeys.csv")
+    upgrade = args.rekey == []  # `--rekey` without ids: every provisional key that can be upgraded
     if args.rekey:
         pinned = unpin(pinned, args.rekey)
-    review = build_review(config, load_digests_from_config(config), pinned=pinned)
+    review = build_review(config, load_digests_from_config(config), pinned=pinned, upgrade_provisional=upgrade)
     if args.check:
         problems = check_bib(review, config.bib_dir)
         for problem in problems:
             print(problem, file=sys.stderr)
+        report_provisional(review, upgradable_too=False)
         print(f"bib check: {len(review['papers'])} papers, {len(problems)} problem(s)")
         return 1 if problems else 0
     for path in write_bib_outputs(review, config.bib_dir):
         print(f"wrote {path.relative_to(config.root)}")
+    keys = review.pins.set_index("paper_id")
     if args.rekey:
-        keys = review.pins.set_index("paper_id")["citekey"]
         for paper_id in args.rekey:
-            print(f"{paper_id}: new citation key {keys[paper_id]}")
+            provisional = " (provisional: no authors in the metadata)" if keys.at[paper_id, "status"] == PROVISIONAL else ""
+            print(f"{paper_id}: new citation key {keys.at[paper_id, 'citekey']}{provisional}")
+    if upgrade:
+        report_upgrades(pinned, keys)
+    report_provisional(review, upgradable_too=not upgrade)
     report_matches(review)
     return 0
+
+
+def report_upgrades(before: pd.DataFrame, after: pd.DataFrame) -> None:
+    """Each provisional key before `bib --rekey`, and what became of it."""
+    provisional = before[before["status"] == PROVISIONAL]
+    if not len(provisional):
+        print("no provisional citation keys: nothing to upgrade")
+    for paper_id, old in zip(provisional["paper_id"].tolist(), provisional["citekey"].tolist()):
+        if after.at[paper_id, "status"] == PROVISIONAL:
+            print(f"{paper_id}: {old} stays provisional (no authors in the metadata)")
+        else:
+            print(f"{paper_id}: {old} -> {after.at[paper_id, 'citekey']}")
+
+
+def report_provisional(review: Review, upgradable_too: bool) -> None:
+    """Provisional keys are said, never silent: those waiting for authors, and (unless the caller
+    reports them as problems) those whose authors have arrived."""
+    from .bibcheck import provisional_keys
+
+    ready, waiting = provisional_keys(review)
+    if waiting:
+        print(f"{len(waiting)} provisional citation key(s), of papers without authors in the metadata "
+              "('litreview enrich --online' may find them; then 'litreview bib --rekey' upgrades the keys):")
+        print("\n".join(f"  {paper_id}: {key}" for paper_id, key in waiting))
+    if ready and upgradable_too:
+        print(f"{len(ready)} provisional citation key(s) can be upgraded now that the metadata has their authors: run 'litreview bib --rekey':")
+        print("\n".join(f"  {paper_id}: {key}" for paper_id, key in ready))
 
 
 def report_matches(review) -> None:
@@ -257,7 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=cmd_add)
     bib = command("bib", help="write bib/review.bib, bib/review.json and pin citation keys in bib/citekeys.csv")
     bib.add_argument("--check", action="store_true", help="exit 1, naming each problem, if the committed bibliography is stale or invalid")
-    bib.add_argument("--rekey", nargs="+", metavar="PAPER_ID", help="give these papers fresh citation keys (on purpose)")
+    bib.add_argument("--rekey", nargs="*", metavar="PAPER_ID",
+                     help="give these papers fresh citation keys (on purpose); without ids, upgrade every provisional key whose paper now has authors")
     bib.set_defaults(func=cmd_bib)
 
     enrich = command("enrich", help="report metadata matches; with --online, ask arXiv for the papers missing from the cache")

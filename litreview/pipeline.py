@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cache import theme_scores
-from .citekeys import assign_citekeys, load_pinned
+from .citekeys import assign_citekeys, load_pinned, unpin, upgradable
 from .config import DEFAULT_CONFIG, ReviewConfig, load_config
 from .curation import Curation, load_curation
 from .enrich import Enrichment, authors_by_paper, enrich_papers, load_metadata_cache
@@ -58,17 +58,24 @@ def load_digests_from_paths(paths: Sequence[str | Path]) -> list[tuple[Digest, s
 
 
 def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]], pinned: pd.DataFrame | None = None,
-                 use_curation: bool = True) -> Review:
+                 use_curation: bool = True, upgrade_provisional: bool = False) -> Review:
     """Run the stages. `pinned` overrides the config's citekeys.csv (used by `bib --rekey`);
-    `use_curation=False` ignores the config's curation (it names papers of the review's own digests)."""
+    `use_curation=False` ignores the config's curation (it names papers of the review's own digests);
+    `upgrade_provisional` gives the provisional keys of papers whose authors are now known their
+    author-year keys (`bib --rekey` without ids), which nothing else does."""
     tables = build_tables(digests)
     cache = load_metadata_cache(config.metadata_cache if config else None)
     enrichment = enrich_papers(tables["papers"], cache)
     if pinned is None:
         pinned = load_pinned(config.bib_dir / "citekeys.csv" if config else None)
     first_authors = {paper_id: names[0] for paper_id, names in authors_by_paper(enrichment.authors).items()}
-    pins = assign_citekeys(enrichment.papers, first_authors, pinned)
-    papers = enrichment.papers.merge(pins, on="paper_id", how="left")
+    if upgrade_provisional:
+        pinned = unpin(pinned, upgradable(pinned, first_authors))
+    appearances = tables["paper_digests"]
+    dated = appearances[appearances["digest_date"] != ""]
+    first_seen = dated.groupby("paper_id")["digest_date"].min().to_dict()
+    pins = assign_citekeys(enrichment.papers, first_authors, pinned, first_seen)
+    papers = enrichment.papers.merge(pins.rename(columns={"status": "citekey_status"}), on="paper_id", how="left")
     tables["papers"] = ordered(papers, TABLES["papers"])
     tables["authors"] = ordered(enrichment.authors, TABLES["authors"])
     themes = load_themes(config.themes_file if config and config.themes_file else DEFAULT_THEMES)

@@ -42,6 +42,7 @@ PAPERS = Table(
         Column("primary_category", "string", "arXiv primary category (e.g. cs.CL); empty when unknown."),
         Column("venue", "string", "Peer-reviewed venue when known (e.g. ICLR 2025); empty otherwise."),
         Column("citekey", "string", "Citation key, pinned in bib/citekeys.csv once assigned (e.g. du2024think)."),
+        Column("citekey_status", "string", "'complete' (first author, year, title word: du2024think) or 'provisional' (no authors known: two title words and the year, e.g. semanticentropy2025; 'litreview bib --rekey' upgrades it once the metadata has the authors)."),
     ),
     sort_by=(),
 )

@@ -101,7 +101,9 @@ def test_entry_types_and_fields():
     assert "Ivan Vulić" in ansell["author"]
     assert "{LLMs}" in entries["aw2023instructiontuning"]["title"]
     no_arxiv = entries["anonndillusory"]
-    assert "eprint" not in no_arxiv.fields_dict and "no arXiv record" in no_arxiv["note"]
+    # The cache holds what arXiv returned, not that arXiv was asked: the note claims only the former.
+    assert "eprint" not in no_arxiv.fields_dict
+    assert no_arxiv["note"] == "Listed in the Hugging Face papers digest of 2025-03-11; no arXiv id in the metadata cache"
 
 
 def test_csl_json():
@@ -111,6 +113,9 @@ def test_csl_json():
     assert think["author"][0] == {"family": "Du", "given": "Chengyu"}
     assert think["issued"] == {"date-parts": [[2024, 10, 17]]}
     assert "(avg. from 49.6% to 53.5%)" in think["abstract"]
+    assert "note" not in think
+    no_arxiv = next(i for i in items if i["id"] == "anonndillusory")
+    assert no_arxiv["note"] == "Listed in the Hugging Face papers digest of 2025-03-11; no arXiv id in the metadata cache"
 
 
 def test_hostile_text_survives_all_consumers(hostile_review: Path, tmp_path: Path):
@@ -213,7 +218,7 @@ def test_rekey_changes_only_that_key(review_dir: Path):
     assert f"{paper_id}: new citation key lovelace2024think" in result.stdout
     after = (review_dir / "bib" / "citekeys.csv").read_text().splitlines()
     assert after[:1] + after[1:-1] == pins[:1] + pins[2:]
-    assert after[-1] == f"{paper_id},lovelace2024think"
+    assert after[-1] == f"{paper_id},lovelace2024think,complete"
 
 
 def test_check_names_each_problem(review_dir: Path):
@@ -267,3 +272,69 @@ def test_real_bibtex_accepts_any_text(pairs):
 ])
 def test_title_words_whose_case_bibtex_styles_must_keep(word: str, protect: bool):
     assert needs_case_protection(word) is protect
+
+
+def provisional_review(review_dir: Path) -> tuple[Path, list[str]]:
+    """The seed review with its committed bib and cache, plus a digest of two papers that no metadata knows."""
+    shutil.copytree(ROOT / "bib", review_dir / "bib")
+    shutil.copy(ROOT / "data" / "arxiv-metadata.jsonl", review_dir / "data" / "arxiv-metadata.jsonl")
+    new = review_dir.parent / "april.txt"
+    new.write_text(digest_text([("Semantic Entropy Probes for Forgetting", long_abstract("forgetting")),
+                                ("Quiet Offline Paper", long_abstract("hallucination"))]))
+    assert run("add", str(new), "--date", "2025-04-01", cwd=review_dir).returncode == 0
+    return review_dir / "bib" / "citekeys.csv", (ROOT / "bib" / "citekeys.csv").read_text().splitlines()
+
+
+def test_offline_papers_get_provisional_keys_that_only_rekey_upgrades(review_dir: Path):
+    pins_path, seed_pins = provisional_review(review_dir)
+    result = run("bib", cwd=review_dir)
+    assert result.returncode == 0, result.stderr
+    pins = pins_path.read_text().splitlines()
+    semantic, quiet = pins[-2].split(",")[0], pins[-1].split(",")[0]
+    assert pins == seed_pins + [f"{semantic},semanticentropy2025,provisional", f"{quiet},quietoffline2025,provisional"]
+    assert "2 provisional citation key(s)" in result.stdout and f"  {semantic}: semanticentropy2025" in result.stdout
+    check = run("bib", "--check", cwd=review_dir)
+    assert check.returncode == 0 and "0 problem(s)" in check.stdout, check.stderr  # offline, provisional keys are legitimate
+    assert f"  {quiet}: quietoffline2025" in check.stdout
+
+    # The metadata of one paper arrives: a plain `bib` keeps its key, and says it can be upgraded.
+    record = {"title": "Semantic Entropy Probes for Forgetting", "arxiv_id": "2504.01234", "authors": ["Ada Lovelace", "Alan Turing"],
+              "published": "2025-04-02", "primary_category": "cs.CL", "venue": None, "checked": False}
+    with (review_dir / "data" / "arxiv-metadata.jsonl").open("a") as cache:
+        cache.write(json.dumps(record) + "\n")
+    before = pins_path.read_bytes()
+    result = run("bib", cwd=review_dir)
+    assert result.returncode == 0, result.stderr
+    assert pins_path.read_bytes() == before
+    assert "1 provisional citation key(s) can be upgraded" in result.stdout and "run 'litreview bib --rekey'" in result.stdout
+    entries = {e.key: e for e in bibtexparser.parse_string((review_dir / "bib" / "review.bib").read_text()).entries}
+    assert entries["semanticentropy2025"]["author"] == "Ada Lovelace and Alan Turing"  # the entry follows the facts
+    check = run("bib", "--check", cwd=review_dir)
+    assert check.returncode == 1
+    assert f"{semantic} has authors in the metadata now but its key semanticentropy2025 is still provisional" in check.stderr
+    assert "1 problem(s)" in check.stdout
+
+    result = run("bib", "--rekey", cwd=review_dir)
+    assert result.returncode == 0, result.stderr
+    assert f"{semantic}: semanticentropy2025 -> lovelace2025semantic" in result.stdout
+    assert f"{quiet}: quietoffline2025 stays provisional (no authors in the metadata)" in result.stdout
+    # Complete keys are byte for byte as they were; the upgraded key is pinned again, as complete.
+    assert pins_path.read_text().splitlines() == seed_pins + [f"{quiet},quietoffline2025,provisional", f"{semantic},lovelace2025semantic,complete"]
+    check = run("bib", "--check", cwd=review_dir)
+    assert check.returncode == 0 and "0 problem(s)" in check.stdout, check.stderr
+    assert "1 provisional citation key(s)" in check.stdout
+    # An explicit rekey of a paper still without authors gives it a provisional key again, and says so.
+    result = run("bib", "--rekey", quiet, cwd=review_dir)
+    assert f"{quiet}: new citation key quietoffline2025 (provisional: no authors in the metadata)" in result.stdout
+
+
+def test_provisional_keys_pass_the_real_consumers(review_dir: Path, tmp_path: Path):
+    provisional_review(review_dir)
+    assert run("bib", cwd=review_dir).returncode == 0
+    bib = review_dir / "bib" / "review.bib"
+    text = bib.read_text(encoding="utf-8")
+    assert "@misc{semanticentropy2025," in text and "@misc{quietoffline2025," in text
+    assert consumer_problems(text, str(bib)) == []
+    stdout, bbl = run_bibtex(bib, tmp_path)
+    assert "Warning" not in stdout and "error" not in stdout.lower(), stdout
+    assert "\\bibitem{semanticentropy2025}" in bbl and bbl.count("\\bibitem") == 99

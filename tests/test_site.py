@@ -193,3 +193,21 @@ def test_adding_a_digest_re_executes_only_what_depends_on_it(seed_site):
     assert result.stdout.count(": cached") == 3
     whats_new = (root / "docs" / "_build" / "html" / "_generated" / "whats-new.html").read_text(encoding="utf-8")
     assert "A Study of Protein Folding Kinetics" in whats_new and "that no earlier digest had: <strong>1</strong>" in whats_new
+
+
+def test_a_provisional_key_is_marked_on_its_paper_page(tmp_path: Path):
+    from litreview.site.paper_pages import paper_context, render_paper_page
+
+    (tmp_path / "data" / "digests").mkdir(parents=True)
+    (tmp_path / "data" / "digests" / "d.txt").write_text(digest_text([("Semantic Entropy Probes", long_abstract("a")), ("Think Twice", long_abstract("b"))]))
+    (tmp_path / "data" / "cache.jsonl").write_text(json.dumps({"title": "Think Twice", "arxiv_id": "2410.13413", "authors": ["Chengyu Du"]}) + "\n")
+    (tmp_path / "review.toml").write_text('[review]\ntitle = "T"\n[enrich]\ncache = "data/cache.jsonl"\n'
+                                          '[[digests]]\npath = "data/digests/d.txt"\ndate = "2025-03-11"\n')
+    review = load_review(tmp_path / "review.toml")
+    context = paper_context(review.tables, pd.DataFrame(columns=["paper_id", "rank", "related_id"]), {})
+    pages = {paper["citekey"]: render_paper_page(paper, context) for paper in review["papers"].to_dict("records")}
+    assert set(pages) == {"semanticentropy2025", "du2024think"}
+    assert "**Citation key:** `semanticentropy2025` (provisional)" in pages["semanticentropy2025"]
+    cite = pages["semanticentropy2025"].split("## Cite", 1)[1]
+    assert "The citation key is provisional" in cite and "`litreview bib --rekey`" in cite
+    assert "**Citation key:** `du2024think`\n" in pages["du2024think"] and "provisional" not in pages["du2024think"]

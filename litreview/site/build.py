@@ -104,7 +104,7 @@ def downloads_page(out: Path) -> str:
     descriptions = {
         "review.bib": "BibTeX of every paper (keys pinned in citekeys.csv)",
         "review.json": "CSL-JSON of every paper, for Zotero, Pandoc and Quarto",
-        "citekeys.csv": "the pinned citation keys (paper_id, citekey)",
+        "citekeys.csv": "the pinned citation keys (paper_id, citekey, status: complete or provisional)",
     }
     files = []
     for path in sorted((out / "downloads").rglob("*")):

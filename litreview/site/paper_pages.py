@@ -13,6 +13,7 @@ import pandas as pd
 from bibtexparser.library import Library
 
 from ..bib import build_library, write_bibtex
+from ..citekeys import PROVISIONAL
 from ..enrich import authors_by_paper
 from ..fileio import write_text_atomic
 from ..markup import autolink, escape_markdown, fenced, front_matter, link
@@ -87,7 +88,8 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
         facts.append(f"**{kind.capitalize()}:** {autolink(url)}")
     seen = ", ".join(f"{date} (no. {position})" for date, position in context.appearances.get(paper_id, []))
     facts.append(f"**In digests:** {escape_markdown(seen)}")
-    facts.append(f"**Citation key:** `{paper['citekey']}`")
+    provisional = paper["citekey_status"] == PROVISIONAL
+    facts.append(f"**Citation key:** `{paper['citekey']}`" + (" (provisional)" if provisional else ""))
     lines += [fact + "  " for fact in facts[:-1]] + [facts[-1], "", "## Abstract", ""]
     lines += [escape_markdown(paper["abstract"]) if paper["abstract"] else "*The digest gave no abstract for this paper.*", ""]
     lines += ["## Themes", ""]
@@ -103,7 +105,12 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     # should find the papers about it, not every page that lists one of them as related.
     items = "\n".join(f"- {link(context.titles[other], f'{other}.md')}" for other in related)
     lines += [fenced(items, "{container} no-search").rstrip("\n") if related else "None found.", ""]
-    lines += ["## Cite", "", fenced(context.bibtex[paper["citekey"]], "{code-block} bibtex", {"class": "no-search"})]
+    lines += ["## Cite", ""]
+    if provisional:
+        # Said where the key is copied from: a manuscript citing it must be updated after the upgrade.
+        lines += ["The citation key is provisional: no authors of this paper are in the metadata cache, so it is made of title "
+                  "words and a year. Once the cache has the authors, `litreview bib --rekey` replaces it with an author-year key.", ""]
+    lines.append(fenced(context.bibtex[paper["citekey"]], "{code-block} bibtex", {"class": "no-search"}))
     return "\n".join(lines)
 
 
