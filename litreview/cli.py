@@ -187,7 +187,7 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     if any(r.status == "failed" for r in results):
         return 1
     if args.action == "export":
-        for path in export_notebooks(prepared, cache, out):
+        for path in export_notebooks(prepared, cache, out, config.bib_dir / "review.bib"):
             print(f"wrote {path}")
     return 0
 

@@ -138,7 +138,7 @@ def build_site(review: Review, notebooks_dir: Path, quiet: bool = True) -> tuple
     # nbconvert is slow: export only what was executed now or has no export yet.
     stale = [r.path for r in results if r.status == "executed" or not (exports / f"{r.path.stem}.html").exists()]
     if stale:
-        export_notebooks(stale, paths.cache, exports)
+        export_notebooks(stale, paths.cache, exports, review.config.bib_dir / "review.bib")
     write_text_atomic(paths.generated / "downloads.md", downloads_page(paths.generated))
     inputs = sphinx_inputs_digest(paths, review.config.bib_dir)
     stamp = paths.root / "build" / "site-inputs.sha256"
