@@ -193,3 +193,20 @@ def test_adding_a_digest_re_executes_only_what_depends_on_it(seed_site):
     assert result.stdout.count(": cached") == 3
     whats_new = (root / "docs" / "_build" / "html" / "_generated" / "whats-new.html").read_text(encoding="utf-8")
     assert "A Study of Protein Folding Kinetics" in whats_new and "that no earlier digest had: <strong>1</strong>" in whats_new
+
+
+def test_a_notebook_export_is_redone_when_the_bibliography_is_newer(tmp_path: Path):
+    """The exports cite from bib/review.bib: a changed bibliography makes them stale."""
+    import os
+
+    from litreview.site.build import is_older
+
+    export, bib = tmp_path / "01-forgetting.html", tmp_path / "review.bib"
+    assert is_older(export, bib)  # no export yet
+    export.write_text("html")
+    assert not is_older(export, bib)  # no bibliography: nothing to be older than
+    bib.write_text("@misc{a, title={A}}")
+    os.utime(export, (1_000_000, 1_000_000))
+    assert is_older(export, bib)
+    os.utime(bib, (999_000, 999_000))
+    assert not is_older(export, bib)
