@@ -251,7 +251,7 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     if problems:
         print(f"{problems} problem(s) in the notebooks' prose (see above)", file=sys.stderr)
     if args.action == "export":
-        for path in export_notebooks(prepared, cache, out):
+        for path in export_notebooks(prepared, cache, out, config.bib_dir / "review.bib"):
             print(f"wrote {path}")
     return 0
 

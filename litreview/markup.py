@@ -18,6 +18,12 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def escape_markdown_span(text: str) -> str:
+    """Like escape_markdown, for a piece of a line: whitespace runs become one space, but leading and
+    trailing spaces stay (pybtex renders the separators between the parts of an entry on their own)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
 def escape_html(text: str) -> str:
     """Untrusted text for raw HTML inside a MyST directive: also hides backticks from fences."""
     return html.escape(" ".join(str(text).split()), quote=True).replace("`", "&#96;")

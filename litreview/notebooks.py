@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import time
@@ -25,6 +26,7 @@ from .fileio import write_text_atomic
 
 CONFIG_ENV = "LITREVIEW_CONFIG"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -173,19 +175,39 @@ def without_glue_records(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def export_notebooks(paths: Sequence[Path], cache_path: Path, out_dir: Path) -> list[Path]:
-    """Write each executed notebook as .ipynb, standalone HTML and a .py script."""
+def export_notebooks(paths: Sequence[Path], cache_path: Path, out_dir: Path, bib_path: Path) -> list[Path]:
+    """Write each executed notebook as .ipynb, standalone HTML and a .py script that read without
+    Sphinx: glued values pasted in, citations written out from `bib_path`, a reference list.
+
+    The .ipynb is the readable notebook too: people open the download in Jupyter or on GitHub, which
+    render plain Markdown; the MyST notebook for myst-nb is the source in the review's notebooks/.
+    Keys cited but missing from the bibliography show as "[unknown: key]" and are logged.
+    """
     from nbconvert import HTMLExporter, PythonExporter
+    from pybtex.database import BibliographyData
+
+    from .exports import load_bibliography, readable_notebook
 
     html_exporter = HTMLExporter(
         template_name="lab", template_file=str(TEMPLATES / "offline.html.j2"), embed_images=True
     )
     html_exporter.exclude_input_prompt = html_exporter.exclude_output_prompt = True
+    if bib_path.exists():
+        bibliography = load_bibliography(bib_path)
+    else:
+        logger.warning("no bibliography at %s (run 'litreview bib'): every citation of the exported notebooks is unknown", bib_path)
+        bibliography = BibliographyData()
     written = []
     for path in paths:
-        nb = without_glue_records(executed_notebook(path, cache_path))
+        executed = executed_notebook(path, cache_path)
+        readable = readable_notebook(executed, bibliography)
+        if readable.unknown_keys:
+            logger.warning("%s: cited but not in %s: %s", path.name, bib_path.name, ", ".join(readable.unknown_keys))
+        if readable.unknown_glue:
+            logger.warning("%s: no glued value named %s", path.name, ", ".join(readable.unknown_glue))
+        nb = without_glue_records(readable.notebook)
         body, _ = html_exporter.from_notebook_node(nb)
-        script, _ = PythonExporter().from_notebook_node(nb)
+        script, _ = PythonExporter().from_notebook_node(without_glue_records(readable_notebook(executed, bibliography, plain=True).notebook))
         for suffix, text in ((".ipynb", nbformat.writes(nb) + "\n"), (".html", body), (".py", script)):
             target = out_dir / (path.stem + suffix)
             write_text_atomic(target, text)

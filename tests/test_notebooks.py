@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import bibtexparser
@@ -11,7 +12,7 @@ import nbformat
 import pytest
 
 from litreview import load_review
-from litreview.notebooks import execute_notebook, run_notebooks
+from litreview.notebooks import execute_notebook, executed_notebook, run_notebooks
 
 from .conftest import ROOT, digest_text, long_abstract, run_litreview
 
@@ -44,15 +45,23 @@ def cited_keys(nb: nbformat.NotebookNode) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
-    """The notebooks executed on the seed review by `litreview notebooks export`, in a copy of it."""
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the seed review in which `litreview notebooks export` ran: its root folder."""
     from .conftest import copy_review
 
     root = copy_review(tmp_path_factory.mktemp("seed-notebooks"))
     result = run_litreview("notebooks", "export", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": executed in") == 4
-    return {p.stem: nbformat.read(p, as_version=4) for p in sorted((root / "build" / "notebooks").glob("*.ipynb"))}
+    assert "cited but not in" not in result.stderr, result.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def executed(exported: Path) -> dict[str, nbformat.NotebookNode]:
+    """The MyST notebooks as `litreview notebooks export` executed them (their outputs in the cache)."""
+    sources = sorted((exported / "build" / "notebooks" / "source").glob("*.ipynb"))
+    return {p.stem: executed_notebook(p, exported / "build" / "jupyter_cache") for p in sources}
 
 
 def test_executed_without_errors_or_stderr(executed):
@@ -146,3 +155,95 @@ def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):
     assert results[0].error == "cell 3: ZeroDivisionError: division by zero"
     again = run_notebooks([tmp_path / "ok.ipynb"], tmp_path / "cache")
     assert [r.status for r in again] == ["cached"]
+
+
+EXPORTS = (".html", ".py", ".ipynb")
+
+
+def exported_text(root: Path, stem: str, suffix: str) -> str:
+    return (root / "build" / "notebooks" / f"{stem}{suffix}").read_text(encoding="utf-8")
+
+
+def short_citation(key: str) -> tuple[str, str]:
+    """(authors, year) as an author-year citation names them, read from the committed bib."""
+    entry = next(e for e in bibtexparser.parse_string((ROOT / "bib" / "review.bib").read_text()).entries if e.key == key)
+    families = [name.split()[-1] for name in entry["author"].split(" and ")]
+    authors = families[0] if len(families) == 1 else " and ".join(families) if len(families) == 2 else f"{families[0]} et al."
+    return authors, entry["year"]
+
+
+@pytest.mark.parametrize("suffix", EXPORTS)
+def test_exports_show_no_myst_roles_or_glue_records(exported, suffix: str):
+    for path in NOTEBOOKS:
+        text = exported_text(exported, path.stem, suffix)
+        assert "{glue" not in text and "{cite" not in text, (path.stem, suffix)
+        assert "papermill.record" not in text, (path.stem, suffix)
+
+
+@pytest.mark.parametrize("suffix", EXPORTS)
+def test_exports_paste_the_glued_counts(exported, suffix: str):
+    papers = len(load_review(ROOT / "review.toml")["papers"])
+    assert f"keeps {papers} papers" in exported_text(exported, "00-overview", suffix)
+
+
+def test_exports_cite_author_year_like_the_site(exported):
+    authors, year = short_citation("alnuhait2024factcheckmate")
+    other, other_year = short_citation("simhi2024distinguishing")
+    assert authors.endswith(" et al.")  # more than two authors
+    script = exported_text(exported, "02-hallucination", ".py")
+    html = exported_text(exported, "02-hallucination", ".html").replace("<em>et al.</em>", "et al.")
+    for text in (script, html):
+        assert f"{authors} ({year})" in text  # {cite:t}
+        assert f"({authors}, {year})" in text  # {cite:p}
+        assert f"({other}, {other_year}; {authors}, {year})" in text  # {cite:p} of two keys
+
+
+def test_exports_end_with_every_cited_entry_sorted(exported, executed):
+    cited = cited_keys(executed["02-hallucination"])
+    script = exported_text(exported, "02-hallucination", ".py")
+    items = [line.removeprefix("# - ") for line in script.split("# ## References", 1)[1].splitlines() if line.startswith("# - ")]
+    assert len(items) == len(cited)
+    assert sum("Deema Alnuhait" in item and "FactCheckmate" in item for item in items) == 1
+    entries = {e.key: e for e in bibtexparser.parse_string((ROOT / "bib" / "review.bib").read_text()).entries}
+    first_authors = sorted(entries[k]["author"].split(" and ")[0] for k in cited if "author" in entries[k])
+    families = [next(name.split()[-1] for name in first_authors if item.startswith(name)) for item in items if any(item.startswith(n) for n in first_authors)]
+    assert len(families) == len(first_authors) and families == sorted(families, key=str.casefold)
+    html = exported_text(exported, "02-hallucination", ".html")
+    assert html.split('id="References"', 1)[1].count("<li>") == len(cited)
+
+
+def test_hostile_titles_stay_text_in_the_html_export(tmp_path: Path):
+    """Titles become citations (papers without authors are cited by title) and references."""
+    root = tmp_path / "review"
+    (root / "data" / "digests").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "data" / "hostile-digest.txt", root / "data" / "digests" / "2025-03-12-hostile.txt")
+    more = [("A {cite:p}`fake` role and <script>alert(1)</script> in a title", long_abstract("injection"))]
+    (root / "data" / "digests" / "2025-03-13-more.txt").write_text(digest_text(more))
+    (root / "review.toml").write_text(
+        '[review]\ntitle = "Hostile"\n[[digests]]\npath = "data/digests/2025-03-12-hostile.txt"\ndate = "2025-03-12"\n'
+        '[[digests]]\npath = "data/digests/2025-03-13-more.txt"\ndate = "2025-03-13"\n'
+    )
+    assert run_litreview("bib", cwd=root).returncode == 0
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("config = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "from IPython.display import Markdown\nimport litreview\nfrom litreview import report\n"
+            "from litreview.notebooks import find_config\n"
+            "papers = litreview.load_review(find_config(config=config))['papers']\n"
+            "Markdown('\\n'.join('- ' + report.cite([key]) for key in papers['citekey']))"
+        ),
+        nbformat.v4.new_markdown_cell("An unknown key: {cite:p}`no-such-key`."),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, notebooks / "hostile.ipynb")
+    result = run_litreview("notebooks", "export", "--notebooks", str(notebooks), cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no-such-key" in result.stderr  # reported, so that the user can fix the citation
+    html = exported_text(root, "hostile", ".html")
+    body = html.split("<body", 1)[1]
+    assert "[unknown: no-such-key]" in body
+    assert "&lt;b&gt;bold&lt;/b&gt;" in body and "<b>bold" not in body
+    assert "<img src=x" not in body and "<iframe" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert" not in body
+    assert "`fake` role and" in body and "unknown: fake" not in body  # a role in a title is text, not a citation

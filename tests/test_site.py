@@ -211,3 +211,20 @@ def test_a_provisional_key_is_marked_on_its_paper_page(tmp_path: Path):
     cite = pages["semanticentropy2025"].split("## Cite", 1)[1]
     assert "The citation key is provisional" in cite and "`litreview bib --rekey`" in cite
     assert "**Citation key:** `du2024think`\n" in pages["du2024think"] and "provisional" not in pages["du2024think"]
+
+
+def test_a_notebook_export_is_redone_when_the_bibliography_is_newer(tmp_path: Path):
+    """The exports cite from bib/review.bib: a changed bibliography makes them stale."""
+    import os
+
+    from litreview.site.build import is_older
+
+    export, bib = tmp_path / "01-forgetting.html", tmp_path / "review.bib"
+    assert is_older(export, bib)  # no export yet
+    export.write_text("html")
+    assert not is_older(export, bib)  # no bibliography: nothing to be older than
+    bib.write_text("@misc{a, title={A}}")
+    os.utime(export, (1_000_000, 1_000_000))
+    assert is_older(export, bib)
+    os.utime(bib, (999_000, 999_000))
+    assert not is_older(export, bib)

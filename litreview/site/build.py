@@ -143,10 +143,12 @@ def build_site(review: Review, quiet: bool = True) -> tuple[int, list[NotebookRe
     if failed:
         raise LitreviewError("notebooks failed, so the site was not built: " + "; ".join(r.describe() for r in failed))
     exports = paths.generated / "downloads" / "notebooks"
-    # nbconvert is slow: export only what was executed now or has no export yet.
-    stale = [r.path for r in results if r.status == "executed" or not (exports / f"{r.path.stem}.html").exists()]
+    # nbconvert is slow: export only what was executed now, has no export yet, or cites from an
+    # older bibliography (an unchanged bib keeps its modification time).
+    bib = review.config.bib_dir / "review.bib"
+    stale = [r.path for r in results if r.status == "executed" or is_older(exports / f"{r.path.stem}.html", bib)]
     if stale:
-        export_notebooks(stale, paths.cache, exports)
+        export_notebooks(stale, paths.cache, exports, bib)
     write_text_atomic(paths.generated / "downloads.md", downloads_page(paths.generated))
     inputs = sphinx_inputs_digest(paths, review.config.bib_dir)
     stamp = paths.root / "build" / "site-inputs.sha256"
@@ -156,6 +158,11 @@ def build_site(review: Review, quiet: bool = True) -> tuple[int, list[NotebookRe
     if status == 0:
         write_text_atomic(stamp, inputs)
     return status, results
+
+
+def is_older(path: Path, than: Path) -> bool:
+    """True if `path` does not exist or was written before `than` (which may not exist)."""
+    return not path.exists() or (than.exists() and path.stat().st_mtime < than.stat().st_mtime)
 
 
 def sphinx_inputs_digest(paths: SitePaths, bib_dir: Path) -> str:
