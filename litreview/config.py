@@ -94,7 +94,8 @@ def review_locked(root: Path) -> Iterator[None]:
 
     The lock is flock(2) on a descriptor of the folder itself: Linux lets a directory be locked, so no
     lock file is left behind (or forgotten in git), and the kernel drops the lock when the process
-    ends, however it ends, so a crashed `add` never leaves the review locked.
+    ends, however it ends, so a crashed `add` never leaves the review locked. Not review.toml itself:
+    it is replaced by an atomic rename, and a lock on the old file would not hold the new one.
     """
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     try:
