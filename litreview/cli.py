@@ -130,6 +130,15 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     titles = list(review.enrichment.unmatched["title"])
     with httpx.Client(headers={"User-Agent": f"litreview/{__version__}"}) as client:
         result = fetch_arxiv_records(titles, client, base_url=args.api, on_record=lambda record: append_to_cache(cache, [record]))
+    if result.unreachable:
+        saved = f"the {len(result.found)} record(s) found before were saved to {cache.name}" if result.found else f"{cache.name} was not changed"
+        print(
+            f"litreview: error: arXiv could not be reached at {args.api} ({result.unreachable}); {saved} and "
+            f"{len(result.not_asked)} of {len(titles)} paper(s) were not asked about; "
+            "check the network (or --api) and run 'litreview enrich --online' again",
+            file=sys.stderr,
+        )
+        return 1
     print(f"asked arXiv about {len(titles)} paper(s): {len(result.found)} found and saved to {cache.name}, {len(result.not_found)} not found, {len(result.failed)} failed")
     for title, reason in result.failed:
         print(f"  failed: {preview(title)}: {reason}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -159,3 +160,25 @@ def test_two_adds_at_once_both_land(tmp_path: Path):
             lost.append((round_, listed, copies))
         assert sorted(p.name for p in (review / "review").iterdir()) == ["data", "review.toml"]  # no lock or temp file left
     assert lost == [], f"{len(lost)} of {rounds} rounds lost a digest: {lost}"
+
+
+def test_enrich_online_without_a_network_stops_at_once_and_changes_nothing(review_dir: Path):
+    cache = review_dir / "data" / "arxiv-metadata.jsonl"
+    cache.write_bytes(b"".join((ROOT / "data" / "arxiv-metadata.jsonl").read_bytes().splitlines(keepends=True)[:90]))
+    before = {p: p.read_bytes() for p in review_dir.rglob("*") if p.is_file()}
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    api = f"http://127.0.0.1:{port}/api/query"
+    started = time.monotonic()
+    result = run("enrich", "--online", "--api", api, cwd=review_dir)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"litreview: error: arXiv could not be reached at {api} (cannot connect: [Errno 111] Connection refused); "
+        "arxiv-metadata.jsonl was not changed and 7 of 7 paper(s) were not asked about; "
+        "check the network (or --api) and run 'litreview enrich --online' again"
+    ]
+    assert elapsed < 30  # the behaviour asked for (it took about 70 s for these 7 papers before)
+    after = {p: p.read_bytes() for p in review_dir.rglob("*") if p.is_file() and "build" not in p.relative_to(review_dir).parts}
+    assert after == before  # the cache byte for byte, and no temporary file left
