@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from litreview.cli import preview
 from litreview.config import load_config
+from litreview.sources.hf_digest import load_digest
 
 from .conftest import ROOT, SEED_DIGEST, digest_text, long_abstract
 
@@ -182,3 +184,51 @@ def test_enrich_online_without_a_network_stops_at_once_and_changes_nothing(revie
     assert elapsed < 30  # the behaviour asked for (it took about 70 s for these 7 papers before)
     after = {p: p.read_bytes() for p in review_dir.rglob("*") if p.is_file() and "build" not in p.relative_to(review_dir).parts}
     assert after == before  # the cache byte for byte, and no temporary file left
+
+
+def revising_digest(folder: Path) -> tuple[Path, list]:
+    """A digest (under `folder`) that revises the seed's first abstract and second title, and adds a paper."""
+    seed = load_digest(SEED_DIGEST).papers
+    folder.mkdir(exist_ok=True)
+    path = folder / "april.txt"
+    path.write_text(digest_text([(seed[0].title, seed[0].abstract + " Revised."), (seed[1].title.upper(), seed[1].abstract),
+                                 ("A Brand New Paper", long_abstract("new"))]))
+    return path, seed
+
+
+def test_check_in_a_review_says_which_texts_a_digest_revises(review_dir: Path):
+    path, seed = revising_digest(review_dir / "incoming")
+    result = run("check", str(path), cwd=review_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-3:] == [
+        "  compared with the 1 digest(s) of review.toml: 2 revised text(s)",
+        f"  {path}:11: paper {seed[0].paper_id} {preview(seed[0].title)} has a revised abstract: "
+        "the newer text replaces the one from 2025-03-11-hf-papers.txt (2025-03-11)",
+        f"  {path}:15: paper {seed[1].paper_id} {preview(seed[1].title.upper())} has a revised title: "
+        "the newer text replaces the one from 2025-03-11-hf-papers.txt (2025-03-11)",
+    ]
+    older = run("check", str(path), "--date", "2025-01-01", cwd=review_dir)  # then the review's texts are the newer
+    assert older.stdout.splitlines()[-2] == (
+        f"  data/digests/2025-03-11-hf-papers.txt:{seed[0].line}: paper {seed[0].paper_id} {preview(seed[0].title)} "
+        "has a revised abstract: the newer text replaces the one from april.txt (2025-01-01)"
+    )
+    outside = run("check", str(path), cwd=path.parent)  # no review.toml there: the digest alone
+    assert outside.returncode == 0 and "compared with" not in outside.stdout and "revised" not in outside.stdout
+
+
+def test_add_says_which_texts_it_revises_and_the_newer_texts_are_kept(review_dir: Path):
+    path, seed = revising_digest(review_dir / "incoming")
+    result = run("add", str(path), "--date", "2025-04-01", cwd=review_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "it revises 2 text(s) of papers already in the review:",
+        f"  data/digests/2025-04-01-april.txt:11: paper {seed[0].paper_id} {preview(seed[0].title)} has a revised abstract: "
+        "the newer text replaces the one from 2025-03-11-hf-papers.txt (2025-03-11)",
+        f"  data/digests/2025-04-01-april.txt:15: paper {seed[1].paper_id} {preview(seed[1].title.upper())} has a revised title: "
+        "the newer text replaces the one from 2025-03-11-hf-papers.txt (2025-03-11)",
+    ]
+    assert run("tables", "--out", "out", cwd=review_dir).returncode == 0
+    papers = pd.read_csv(review_dir / "out" / "papers.csv", keep_default_na=False).set_index("paper_id")
+    assert papers.loc[seed[0].paper_id, ["abstract", "abstract_digest"]].tolist() == [seed[0].abstract + " Revised.", "2025-04-01-april.txt"]
+    assert papers.loc[seed[1].paper_id, ["title", "title_digest"]].tolist() == [seed[1].title.upper(), "2025-04-01-april.txt"]
+    assert papers.loc[seed[2].paper_id, ["title_digest", "abstract_digest"]].tolist() == ["2025-03-11-hf-papers.txt"] * 2
