@@ -102,8 +102,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     target = add_digest(config, args.digest, args.date)
     print(f"added {args.digest} as {target.relative_to(config.root)} (dated {args.date}) to {config.path.name}")
-    config = load_config(args.config)  # as it is now, with this digest (and any added meanwhile)
-    lines = revisions_of(load_digests_from_config(config), target.name, {source.name: source.path for source in config.digests})
+    try:
+        config = load_config(args.config)  # as it is now, with this digest (and any added meanwhile)
+        lines = revisions_of(load_digests_from_config(config), target.name, {source.name: source.path for source in config.digests})
+    except LitreviewError as exc:  # the digest is in; only the comparison with the others failed
+        print(f"litreview: warning: could not compare it with the review's digests: {exc}", file=sys.stderr)
+        return 0
     if lines:
         print(f"it revises {len(lines)} text(s) of papers already in the review:", *lines, sep="\n")
     return 0

@@ -232,3 +232,15 @@ def test_add_says_which_texts_it_revises_and_the_newer_texts_are_kept(review_dir
     assert papers.loc[seed[0].paper_id, ["abstract", "abstract_digest"]].tolist() == [seed[0].abstract + " Revised.", "2025-04-01-april.txt"]
     assert papers.loc[seed[1].paper_id, ["title", "title_digest"]].tolist() == [seed[1].title.upper(), "2025-04-01-april.txt"]
     assert papers.loc[seed[2].paper_id, ["title_digest", "abstract_digest"]].tolist() == ["2025-03-11-hf-papers.txt"] * 2
+
+
+def test_add_lands_even_when_another_digest_of_the_review_cannot_be_compared(review_dir: Path):
+    with (review_dir / "review.toml").open("a") as config:
+        config.write('\n[[digests]]\npath = "data/digests/gone.txt"\ndate = "2025-03-20"\n')
+    path, _ = revising_digest(review_dir / "incoming")
+    result = run("add", str(path), "--date", "2025-04-01", cwd=review_dir)
+    assert result.returncode == 0 and result.stdout.startswith(f"added {path} as data/digests/2025-04-01-april.txt")
+    assert result.stderr.splitlines() == [
+        f"litreview: warning: could not compare it with the review's digests: {review_dir / 'data/digests/gone.txt'}: no such file"
+    ]
+    assert tomllib.loads((review_dir / "review.toml").read_text())["digests"][-1]["path"] == "data/digests/2025-04-01-april.txt"
