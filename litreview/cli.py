@@ -5,19 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__
 from .citekeys import PROVISIONAL
-from .config import DEFAULT_CONFIG, add_digest, load_config
+from .config import DEFAULT_CONFIG, ReviewConfig, add_digest, load_config, parse_date
 from .errors import LitreviewError
 from .fileio import write_tables
-from .pipeline import Review, load_review
-from .records import Digest
+from .pipeline import Review, date_from_name, load_digests_from_config, load_review
+from .records import Digest, Revision
 from .synthesis import describe_status
 from .sources.hf_digest import load_digest
+from .tables import find_revisions
 
 
 def preview(text: str, width: int = 60) -> str:
@@ -38,8 +40,46 @@ def format_report(path: str, digest: Digest) -> list[str]:
     return lines
 
 
+def format_revision(revision: Revision, where: str) -> str:
+    """One line saying which text of a paper seen again a newer digest changed, and what it replaces."""
+    said = f"  {where}:{revision.line}: paper {revision.paper_id} {preview(revision.title)}"
+    replaced = f"{revision.replaced_digest} ({revision.replaced_date or 'undated'})"
+    if revision.kind == "added abstract":
+        return f"{said} has an abstract now: the listing in {replaced} had none"
+    return f"{said} has a revised {revision.kind}: the newer text replaces the one from {replaced}"
+
+
+def revisions_of(digests: list[tuple[Digest, str]], name: str, shown: dict[str, str]) -> list[str]:
+    """The revisions that digest `name` brings or undergoes, each with the path of the digest revising."""
+    return [format_revision(r, shown.get(r.digest, r.digest)) for r in find_revisions(digests) if name in (r.digest, r.replaced_digest)]
+
+
+def compare_with_review(path: str, digest: Digest, date: str | None, config: ReviewConfig, review: list[tuple[Digest, str]]) -> list[str]:
+    """What `digest` would change in the review's papers (or, if it is one of the review's, changes)."""
+    shown = {source.name: source.path for source in config.digests}
+    own = [source.name for source in config.digests if config.digest_path(source).resolve() == Path(path).resolve()]
+    if own:
+        lines = revisions_of(review, own[0], shown)
+    else:
+        # Not given a date, the digest counts as the newest: it is being checked before it is added.
+        date = date or date_from_name(Path(path)) or max((d for _, d in review), default="")
+        name = digest.name if digest.name not in shown else path
+        shown[name] = path
+        lines = revisions_of([*review, (replace(digest, name=name), date)], name, shown)
+    return [f"  compared with the {len(review)} digest(s) of {config.path.name}: {len(lines)} revised text(s)", *lines]
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     failed = 0
+    date = parse_date(args.date, "--date") if args.date else None
+    config, review = None, []
+    if Path(args.config).exists():  # inside a review: also say what each digest would revise
+        try:
+            config = load_config(args.config)
+            review = load_digests_from_config(config)
+        except LitreviewError as exc:
+            print(f"litreview: error: {exc} (so the digests are not compared with the review)", file=sys.stderr)
+            config, failed = None, 1
     for path in args.digests:
         try:
             digest = load_digest(path)
@@ -48,6 +88,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed = 1
             continue
         print("\n".join(format_report(path, digest)))
+        if config is not None:
+            print("\n".join(compare_with_review(path, digest, date, config, review)))
     return failed
 
 
@@ -64,6 +106,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     target = add_digest(config, args.digest, args.date)
     print(f"added {args.digest} as {target.relative_to(config.root)} (dated {args.date}) to {config.path.name}")
+    try:
+        config = load_config(args.config)  # as it is now, with this digest (and any added meanwhile)
+        lines = revisions_of(load_digests_from_config(config), target.name, {source.name: source.path for source in config.digests})
+    except LitreviewError as exc:  # the digest is in; only the comparison with the others failed
+        print(f"litreview: warning: could not compare it with the review's digests: {exc}", file=sys.stderr)
+        return 0
+    if lines:
+        print(f"it revises {len(lines)} text(s) of papers already in the review:", *lines, sep="\n")
     return 0
 
 
@@ -196,6 +246,15 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     titles = list(review.enrichment.unmatched["title"])
     with httpx.Client(headers={"User-Agent": f"litreview/{__version__}"}) as client:
         result = fetch_arxiv_records(titles, client, base_url=args.api, on_record=lambda record: append_to_cache(cache, [record]))
+    if result.unreachable:
+        saved = f"the {len(result.found)} record(s) found before were saved to {cache.name}" if result.found else f"{cache.name} was not changed"
+        print(
+            f"litreview: error: arXiv could not be reached at {args.api} ({result.unreachable}); {saved} and "
+            f"{len(result.not_asked)} of {len(titles)} paper(s) were not asked about; "
+            "check the network (or --api) and run 'litreview enrich --online' again",
+            file=sys.stderr,
+        )
+        return 1
     print(f"asked arXiv about {len(titles)} paper(s): {len(result.found)} found and saved to {cache.name}, {len(result.not_found)} not found, {len(result.failed)} failed")
     for title, reason in result.failed:
         print(f"  failed: {preview(title)}: {reason}")
@@ -278,8 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--themes", metavar="FILE", help="a themes.toml to start from (default: litreview's default themes)")
     init.set_defaults(func=cmd_init)
 
-    check = command("check", help="report how each digest parses; exit 1 if one is unusable")
+    check = command("check", help="report how each digest parses and, in a review, which texts it revises; exit 1 if one is unusable")
     check.add_argument("digests", nargs="+", metavar="DIGEST", help="digest files to check")
+    check.add_argument("--date", metavar="YYYY-MM-DD", help="the date to compare a digest at (default: from a YYYY-MM-DD name, else the newest)")
     check.set_defaults(func=cmd_check)
 
     tables = command("tables", help="write the review's tables as CSV and Parquet")

@@ -7,8 +7,12 @@ People edit this file by hand; the only command that changes it is `litreview ad
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,10 +88,29 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
     )
 
 
+@contextmanager
+def review_locked(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the review's folder while its digests and config are changed.
+
+    The lock is flock(2) on a descriptor of the folder itself: Linux lets a directory be locked, so no
+    lock file is left behind (or forgotten in git), and the kernel drops the lock when the process
+    ends, however it ends, so a crashed `add` never leaves the review locked. Not review.toml itself:
+    it is replaced by an atomic rename, and a lock on the old file would not hold the new one.
+    """
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the only descriptor releases the lock
+
+
 def add_digest(config: ReviewConfig, source: str | Path, date: str) -> Path:
     """Validate a digest, copy it into the review under a dated name, and list it in the config.
 
     Refuses a digest that does not parse cleanly or that is already in the review byte for byte.
+    Two `add`s at once both land: the check, the copy and the append happen under `review_locked`,
+    against the config as re-read under the lock (not as it was when `config` was loaded).
     Returns the path of the copy.
     """
     source = Path(source)
@@ -102,17 +125,19 @@ def add_digest(config: ReviewConfig, source: str | Path, date: str) -> Path:
         )
     data = source.read_bytes()
     fingerprint = hashlib.sha256(data).hexdigest()
-    for existing in config.digests:
-        existing_path = config.digest_path(existing)
-        if existing_path.exists() and hashlib.sha256(existing_path.read_bytes()).hexdigest() == fingerprint:
-            raise LitreviewError(f"{source}: this digest is already in the review, byte for byte, as {existing.path}; nothing was added")
     safe_stem = re.sub(r"[^A-Za-z0-9._-]+", "-", source.stem).strip("-.") or "digest"
     relative = Path("data/digests") / f"{date}-{safe_stem}.txt"
-    target = config.root / relative
-    if target.exists() or any(d.name == target.name for d in config.digests):
-        raise LitreviewError(f"{source}: the review already has a different digest named {relative}; rename the file and add it again")
-    write_bytes_atomic(target, data)
-    text = config.path.read_text(encoding="utf-8")
-    block = f'\n[[digests]]\npath = "{relative.as_posix()}"\ndate = "{date}"\n'
-    write_text_atomic(config.path, text.rstrip("\n") + "\n" + block)
+    with review_locked(config.root):
+        config = load_config(config.path)
+        for existing in config.digests:
+            existing_path = config.digest_path(existing)
+            if existing_path.exists() and hashlib.sha256(existing_path.read_bytes()).hexdigest() == fingerprint:
+                raise LitreviewError(f"{source}: this digest is already in the review, byte for byte, as {existing.path}; nothing was added")
+        target = config.root / relative
+        if target.exists() or any(d.name == target.name for d in config.digests):
+            raise LitreviewError(f"{source}: the review already has a different digest named {relative}; rename the file and add it again")
+        write_bytes_atomic(target, data)
+        text = config.path.read_text(encoding="utf-8")
+        block = f'\n[[digests]]\npath = "{relative.as_posix()}"\ndate = "{date}"\n'
+        write_text_atomic(config.path, text.rstrip("\n") + "\n" + block)
     return target

@@ -92,6 +92,24 @@ DUPLICATE_ABSTRACT = "abstract of the duplicate at line"
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A paper seen again, in a newer digest, with another title or abstract: the newer text is kept.
+
+    `kind` is "title" (same paper id, so a change of case, spacing or Unicode form), "abstract", or
+    "added abstract" (the text it replaces was a missing abstract). `title` is the newer title.
+    """
+
+    paper_id: str
+    kind: str
+    title: str
+    digest: str
+    date: str
+    line: int
+    replaced_digest: str
+    replaced_date: str
+
+
+@dataclass(frozen=True)
 class DigestSource:
     """A digest named in a review's config: where it is and the date it was copied."""
 

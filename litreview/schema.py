@@ -30,11 +30,13 @@ class Table:
 
 PAPERS = Table(
     "papers",
-    "One row per paper of the review, in order of first appearance (digest date, then position).",
+    "One row per paper of the review, in order of first appearance (digest date, order in review.toml, position).",
     (
         Column("paper_id", "string", "Stable id: 'p' + 12 hex digits of the SHA-1 of the normalised title (NFKC, case-folded, single spaces)."),
-        Column("title", "string", "The title exactly as written in the digest where the paper first appears."),
-        Column("abstract", "string", "The abstract exactly as written (raw LaTeX kept); empty when the digest had none."),
+        Column("title", "string", "The title exactly as written in the newest digest that lists the paper (see title_digest)."),
+        Column("abstract", "string", "The abstract exactly as written (raw LaTeX kept) in the newest digest that has one; empty when none had."),
+        Column("title_digest", "string", "File name of the digest the title was taken from: the newest listing the paper (by date, then order in review.toml)."),
+        Column("abstract_digest", "string", "File name of the digest the abstract was taken from: the newest with an abstract for the paper; empty when none had one."),
         Column("arxiv_id", "string", "arXiv identifier without version (e.g. 2410.13413); empty when the paper is not on arXiv or was not matched."),
         Column("published", "string", "Date of the first arXiv version (YYYY-MM-DD); empty when unknown."),
         Column("year", "Int64", "Year of the first version; from the arXiv id's YYMM when the date is unknown."),

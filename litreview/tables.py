@@ -1,4 +1,5 @@
-"""Turn parsed digests into the tidy tables: papers, paper_digests, links.
+"""Turn parsed digests into the tidy tables (papers, paper_digests, links) and say which texts a newer
+digest revised.
 
 Pure functions: digests (records) in, DataFrames out, columns and order as declared in `schema`.
 """
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .records import Digest, make_paper_id
+from .records import Digest, Paper, Revision, make_paper_id
 from .schema import TABLES, Table
 
 URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -67,28 +68,58 @@ def ordered(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def build_tables(digests: Sequence[tuple[Digest, str]]) -> dict[str, pd.DataFrame]:
-    """Tables from (digest, date) pairs. A paper seen in several digests is one row of `papers`:
-    its first appearance (by date, then digest name) gives title and abstract, unless that abstract
-    is missing and a later one has it."""
-    ordered_digests = sorted(digests, key=lambda pair: (pair[1], pair[0].name))
+def _take_text(row: dict[str, str], field: str, paper: Paper, date: str) -> None:
+    """Make `paper`'s title or abstract the row's, noting the digest (and date) it came from."""
+    row[field], row[f"{field}_digest"], row[f"{field}_date"] = getattr(paper, field), paper.digest, date
+
+
+def _revision(kind: str, row: dict[str, str], replaced: str, paper: Paper, date: str) -> Revision:
+    """`paper` revises the row's text; `replaced` names the field whose source it replaces."""
+    return Revision(row["paper_id"], kind, paper.title, paper.digest, date, paper.line, row[f"{replaced}_digest"], row[f"{replaced}_date"])
+
+
+def _merge(digests: Sequence[tuple[Digest, str]]) -> tuple[list[dict[str, str]], list[tuple], list[Revision]]:
+    """One row per paper (texts and where they came from), one per appearance, and every revision.
+
+    Digests are taken oldest first: by date, then by their order in `digests` (the order of
+    review.toml), so a later digest of the same date counts as the newer. A paper's row is placed
+    by its first appearance; its title is the newest one, its abstract the newest one not empty.
+    """
+    order = sorted(range(len(digests)), key=lambda i: (digests[i][1], i))
     papers: dict[str, dict[str, str]] = {}
-    appearances = []
-    for digest, date in ordered_digests:
+    appearances, revisions = [], []
+    for digest, date in (digests[i] for i in order):
         for paper in digest.papers:
             paper_id = make_paper_id(paper.title)
             appearances.append((paper_id, digest.name, date, paper.position, paper.line))
             known = papers.get(paper_id)
-            if known is None:
-                papers[paper_id] = {"paper_id": paper_id, "title": paper.title, "abstract": paper.abstract}
-            elif not known["abstract"] and paper.abstract:
-                known["abstract"] = paper.abstract
-    papers_frame = pd.DataFrame(list(papers.values()), columns=["paper_id", "title", "abstract"])
-    links = [
-        (row["paper_id"], url, classify_url(url))
-        for row in papers.values()
-        for url in dict.fromkeys(find_urls(row["abstract"]))
-    ]
+            new = known is None
+            if new:
+                known = papers[paper_id] = {"paper_id": paper_id, "title": paper.title, "abstract": "", "abstract_digest": ""}
+            if paper.abstract:  # a newer digest without the abstract does not remove it
+                if not new and paper.abstract != known["abstract"]:
+                    # a missing abstract was last seen in the digest the title comes from (so far)
+                    kind, source = ("abstract", "abstract") if known["abstract"] else ("added abstract", "title")
+                    revisions.append(_revision(kind, known, source, paper, date))
+                _take_text(known, "abstract", paper, date)
+            if paper.title != known["title"]:
+                revisions.append(_revision("title", known, "title", paper, date))
+            _take_text(known, "title", paper, date)  # the newest title, also when it is the same text
+    return list(papers.values()), appearances, revisions
+
+
+def find_revisions(digests: Sequence[tuple[Digest, str]]) -> tuple[Revision, ...]:
+    """Each time a newer digest changes the title or abstract of a paper seen before, oldest first."""
+    return tuple(_merge(digests)[2])
+
+
+def build_tables(digests: Sequence[tuple[Digest, str]]) -> dict[str, pd.DataFrame]:
+    """Tables from (digest, date) pairs. A paper seen in several digests is one row of `papers`, in
+    the place of its first appearance, with the newest title and the newest non-empty abstract
+    (see `_merge`); title_digest and abstract_digest name the digests they were taken from."""
+    rows, appearances, _ = _merge(digests)
+    papers_frame = pd.DataFrame(rows, columns=["paper_id", "title", "abstract", "title_digest", "abstract_digest"])
+    links = [(row["paper_id"], url, classify_url(url)) for row in rows for url in dict.fromkeys(find_urls(row["abstract"]))]
     return {
         "papers": ordered(papers_frame, TABLES["papers"]),
         "paper_digests": ordered(pd.DataFrame(appearances, columns=TABLES["paper_digests"].column_names), TABLES["paper_digests"]),

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,6 +52,7 @@ class FakeArxiv:
     plans: dict[str, list] = field(default_factory=dict)  # phrase -> actions used up one per request
     requests: list[dict[str, str]] = field(default_factory=list)
     on_request: Callable[[], None] = lambda: None
+    stop: Callable[[], None] = lambda: None  # stops the server and closes its port
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -91,6 +93,7 @@ def server() -> Iterator[FakeArxiv]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state = FakeArxiv(url=f"http://127.0.0.1:{httpd.server_port}/api/query")
     httpd.state = state  # type: ignore[attr-defined]
+    state.stop = lambda: (httpd.shutdown(), httpd.server_close())
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield state
@@ -188,14 +191,61 @@ def test_slow_answer_times_out_and_the_run_goes_on(server, client):
     assert sleeps == [0.01]
 
 
-def test_refused_connection_fails_after_all_attempts(client):
+def closed_port() -> int:
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def full_backlog() -> Iterator[int]:
+    """A port whose listen queue is full: the kernel drops new connection attempts, which time out."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        fillers = [socket.socket() for _ in range(3)]
+        for filler in fillers:
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+        time.sleep(0.1)
+        try:
+            yield port
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+def test_refused_connection_stops_the_run_at_once(client):
     sleeps: list[float] = []
-    result = fetch_arxiv_records([PTR], client, base_url=f"http://127.0.0.1:{port}/", min_interval=0, sleep=sleeps.append)
-    assert result.failed == ((PTR, "connection error (ConnectError) after 3 attempts"),)
-    assert sleeps == [2.0, 4.0]
+    url = f"http://127.0.0.1:{closed_port()}/api/query"
+    result = fetch_arxiv_records([PTR, RMT, PTR.upper()], client, base_url=url, min_interval=0, sleep=sleeps.append)
+    assert result.unreachable == "cannot connect: [Errno 111] Connection refused"
+    assert result.not_asked == (PTR, RMT) and not result.found and not result.not_found and not result.failed
+    assert sleeps == []  # no retry, no backoff: without a network every title would fail the same way
+
+
+def test_connect_timeout_stops_the_run_at_once(client):
+    with full_backlog() as port:
+        sleeps: list[float] = []
+        result = fetch_arxiv_records(
+            [PTR, RMT], client, base_url=f"http://127.0.0.1:{port}/", min_interval=0, sleep=sleeps.append, connect_timeout=0.3
+        )
+    assert result.unreachable == "timed out while connecting" and result.not_asked == (PTR, RMT)
+    assert sleeps == [] and not result.failed
+
+
+def test_an_address_that_cannot_be_asked_stops_the_run(client):
+    result = fetch_arxiv_records([PTR, RMT], client, base_url="ftp://127.0.0.1/api", min_interval=0, sleep=lambda s: None)
+    assert result.unreachable.startswith("unsupported address: ") and result.not_asked == (PTR, RMT)
+
+
+def test_server_gone_mid_run_is_retried_then_stops_the_run(server, client):
+    result, sleeps = fetch([PTR, RMT, ABSENT], client, server, on_record=lambda record: server.stop(), backoff=0.5)
+    assert result.found == (PTR_RECORD,) and not result.failed
+    assert result.unreachable == "cannot connect: [Errno 111] Connection refused (after 3 attempts)"
+    assert result.not_asked == (RMT, ABSENT) and sleeps == [0.5, 1.0]
+    assert len(server.requests) == 1
 
 
 class FakeClock:

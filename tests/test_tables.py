@@ -11,7 +11,8 @@ import pytest
 
 from litreview import TABLES, load_review, make_paper_id, parse_digest
 from litreview.fileio import read_table_csv, write_tables
-from litreview.tables import build_tables, classify_url, find_urls
+from litreview.records import Revision
+from litreview.tables import build_tables, classify_url, find_revisions, find_urls
 
 from .conftest import ROOT, SEED_DIGEST, digest_text, long_abstract
 
@@ -27,6 +28,7 @@ def test_seed_tables_shape_and_columns():
     assert (papers["paper_id"] == papers["title"].map(make_paper_id)).all()
     assert len(review["paper_digests"]) == 97
     assert set(review["paper_digests"]["digest_date"]) == {"2025-03-11"}
+    assert set(papers["title_digest"]) == set(papers["abstract_digest"]) == {SEED_DIGEST.name}
 
 
 def test_links_drop_sentence_punctuation_and_are_classified():
@@ -110,8 +112,54 @@ def test_paper_ids_survive_a_second_digest():
 def test_a_later_abstract_fills_a_missing_one():
     early = parse_digest(digest_text([("Paper X", ""), ("Paper Y", long_abstract("y"))]), "a.txt")
     later = parse_digest(digest_text([("Paper X", long_abstract("x"))]), "b.txt")
-    papers = build_tables([(early, "2025-01-01"), (later, "2025-02-01")])["papers"]
-    assert papers.set_index("title").loc["Paper X", "abstract"] == long_abstract("x")
+    digests = [(early, "2025-01-01"), (later, "2025-02-01")]
+    papers = build_tables(digests)["papers"].set_index("title")
+    assert papers.loc["Paper X", "abstract"] == long_abstract("x") and papers.loc["Paper X", "abstract_digest"] == "b.txt"
+    assert papers.loc["Paper Y", ["title_digest", "abstract_digest"]].tolist() == ["a.txt", "a.txt"]
+    assert find_revisions(digests) == (Revision(make_paper_id("Paper X"), "added abstract", "Paper X", "b.txt", "2025-02-01", 11, "a.txt", "2025-01-01"),)
+
+
+def revised_pair(old_date: str = "2025-01-01", new_date: str = "2025-02-01"):
+    """Paper X in two digests: a.txt as first written, b.txt with another abstract and title case."""
+    old = parse_digest(digest_text([("Paper X: Old Case", long_abstract("old")), ("Paper Y", long_abstract("y"))]), "a.txt")
+    new = parse_digest(digest_text([("Paper Z", long_abstract("z")), ("paper x: old case", long_abstract("new https://github.com/a/b"))]), "b.txt")
+    return (old, old_date), (new, new_date)
+
+
+@pytest.mark.parametrize("newer_first", [False, True], ids=["oldest first", "newest first"])
+def test_a_newer_digest_revises_title_and_abstract_whatever_the_order_given(newer_first: bool):
+    old, new = revised_pair()
+    digests = [new, old] if newer_first else [old, new]
+    tables = build_tables(digests)
+    papers = tables["papers"]
+    assert papers["title"].tolist() == ["paper x: old case", "Paper Y", "Paper Z"]  # placed by first appearance
+    row = papers.iloc[0]
+    assert row["abstract"] == long_abstract("new https://github.com/a/b")
+    assert (row["title_digest"], row["abstract_digest"]) == ("b.txt", "b.txt")
+    assert tables["links"]["url"].tolist() == ["https://github.com/a/b"]  # from the text kept
+    paper_id = make_paper_id("Paper X: Old Case")
+    assert find_revisions(digests) == (
+        Revision(paper_id, "abstract", "paper x: old case", "b.txt", "2025-02-01", 15, "a.txt", "2025-01-01"),
+        Revision(paper_id, "title", "paper x: old case", "b.txt", "2025-02-01", 15, "a.txt", "2025-01-01"),
+    )
+
+
+def test_on_the_same_date_the_later_digest_in_the_config_is_the_newer():
+    old, new = revised_pair("2025-01-01", "2025-01-01")
+    for digests, title, source in (([new, old], "Paper X: Old Case", "a.txt"), ([old, new], "paper x: old case", "b.txt")):
+        papers = build_tables(digests)["papers"].set_index("paper_id")
+        assert papers.loc[make_paper_id(title), ["title", "title_digest"]].tolist() == [title, source]
+    assert [r.digest for r in find_revisions([new, old])] == ["a.txt", "a.txt"]
+
+
+def test_a_newer_listing_without_abstract_or_with_the_same_text_revises_nothing():
+    first = parse_digest(digest_text([("Paper X", long_abstract("x"))]), "a.txt")
+    same = parse_digest(digest_text([("Paper X", long_abstract("x"))]), "b.txt")
+    bare = parse_digest(digest_text([("Paper X", "")]), "c.txt")
+    digests = [(first, "2025-01-01"), (same, "2025-02-01"), (bare, "2025-03-01")]
+    row = build_tables(digests)["papers"].iloc[0]
+    assert (row["abstract"], row["title_digest"], row["abstract_digest"]) == (long_abstract("x"), "c.txt", "b.txt")
+    assert find_revisions(digests) == ()
 
 
 def test_digests_without_any_review_config(tmp_path: Path):

@@ -1,9 +1,12 @@
 """Opt-in online enrichment: ask the arXiv API for papers that the offline metadata cache lacks.
 
 One request per title (a ``ti:"..."`` phrase query), paced at least ``min_interval`` seconds apart as
-arXiv's terms of use ask, retried with exponential backoff on 5xx, 429, timeouts and connection
-errors. Each paper found becomes a record in the cache's JSON shape and is handed to ``on_record`` at
-once, so an interrupted run keeps everything it already fetched. Nothing here runs unless called:
+arXiv's terms of use ask, retried with exponential backoff on 5xx, 429, read timeouts and dropped
+connections: problems of one title, reported per title. Not being able to connect at all (refused,
+DNS, connect timeout) is a problem of the whole run: it stops at once, without retrying, when arXiv has
+not answered yet in this run (no network: asking about each paper would only fail again, slowly), and
+after the usual retries when it has. Each paper found becomes a record in the cache's JSON shape and is
+handed to ``on_record`` at once, so an interrupted run keeps everything it already fetched. Nothing here runs unless called:
 builds and tests stay offline (the tests use a local server).
 """
 
@@ -39,15 +42,38 @@ _WHITESPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class FetchResult:
-    """What a run found (cache records), found nothing for, and could not ask about (with why)."""
+    """What a run found (cache records), found nothing for, and could not ask about (with why).
+
+    `unreachable` is empty, or why the run stopped because the API address could not be connected to
+    at all (e.g. "cannot connect: [Errno 111] Connection refused"); `not_asked` are then the titles
+    left, the one being asked first.
+    """
 
     found: tuple[dict, ...] = ()
     not_found: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()
+    unreachable: str = ""
+    not_asked: tuple[str, ...] = ()
 
 
 class _Failure(Exception):
     """A title that could not be looked up; its message is the reason reported in ``failed``."""
+
+
+class _Unreachable(Exception):
+    """No connection to the server at all; its message is the reason (the run stops)."""
+
+
+# Errors before any byte reached the server: the address, not the title, is the problem.
+_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)
+
+
+def _connect_reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "timed out while connecting"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return f"unsupported address: {exc}"
+    return f"cannot connect: {exc}" if str(exc) else f"cannot connect ({type(exc).__name__})"
 
 
 class _Pacer:
@@ -72,23 +98,31 @@ def _collapse(text: str | None) -> str:
 
 
 def _get_feed(
-    client: httpx.Client, url: str, title: str, pacer: _Pacer, *, retries: int, backoff: float, timeout: float
+    client: httpx.Client, url: str, title: str, pacer: _Pacer, *, retries: int, backoff: float, timeout: httpx.Timeout,
+    answered: bool,
 ) -> bytes:
-    """GET the Atom feed for one title, retrying transient failures; raises `_Failure` when giving up."""
+    """GET the Atom feed for one title, retrying transient failures; raises `_Failure` when giving up
+    on the title, `_Unreachable` when the server cannot be connected to (at once if it has not
+    `answered` in this run, else once the retries are used up)."""
     phrase = _collapse(title.replace('"', " ").replace("\\", " "))
     params = {"search_query": f'ti:"{phrase}"', "start": "0", "max_results": str(MAX_RESULTS)}
     attempts = max(1, retries)
-    delay, reason = 0.0, ""
+    delay, reason, connect_failed = 0.0, "", False
     for attempt in range(1, attempts + 1):
         pacer.wait(delay)
         delay = backoff * 2 ** (attempt - 1)
+        connect_failed = False
         try:
             response = client.get(url, params=params, timeout=timeout, follow_redirects=True)
+        except _CONNECT_ERRORS as exc:
+            reason, connect_failed = _connect_reason(exc), True
+            if not answered or isinstance(exc, httpx.UnsupportedProtocol):
+                raise _Unreachable(reason) from None
         except httpx.TimeoutException:
             reason = "timed out"
         except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             reason = f"connection error ({type(exc).__name__})"
-        except httpx.TransportError as exc:  # e.g. an unsupported scheme or a proxy error: not transient
+        except httpx.TransportError as exc:  # e.g. a proxy error: not transient
             raise _Failure(f"request failed: {type(exc).__name__}: {exc}") from None
         else:
             if response.status_code == 429 or response.is_server_error:
@@ -98,6 +132,8 @@ def _get_feed(
             else:
                 return response.content
         logger.debug("arXiv request for %r: %s (attempt %d of %d)", title, reason, attempt, attempts)
+    if connect_failed:  # it answered earlier in the run but cannot be reached now: so for every title
+        raise _Unreachable(f"{reason} (after {attempts} attempts)")
     raise _Failure(f"{reason} after {attempts} attempts")
 
 
@@ -162,30 +198,41 @@ def fetch_arxiv_records(
     retries: int = 3,
     backoff: float = 2.0,
     timeout: float = 20.0,
+    connect_timeout: float = 10.0,
     sleep: Callable[[float], None] = time.sleep,
     on_record: Callable[[dict], None] | None = None,
 ) -> FetchResult:
     """Look each title up on arXiv (one request each) and return what was found, not found and failed.
 
     `retries` is the number of attempts per title; the n-th retry waits ``backoff * 2**(n-1)`` seconds
-    (or longer if `min_interval` demands). A title repeated (after normalising) is asked about once.
-    `on_record` is called with each record as soon as it is found; an exception it raises stops the
-    run and propagates, so records it already saved stay saved.
+    (or longer if `min_interval` demands). A connection that cannot be made stops the run (see the
+    module docstring); the result then says why in `unreachable` and lists the titles `not_asked`.
+    `connect_timeout` bounds how long one connection attempt may take (within `timeout`). A title
+    repeated (after normalising) is asked about once. `on_record` is called with each record as soon
+    as it is found; an exception it raises stops the run and propagates, so records it already saved
+    stay saved.
     """
     pacer = _Pacer(min_interval, sleep)
+    limits = httpx.Timeout(timeout, connect=min(timeout, connect_timeout))
     found: list[dict] = []
     not_found: list[str] = []
     failed: list[tuple[str, str]] = []
-    seen: set[str] = set()
+    first_spelling: dict[str, str] = {}
     for title in titles:
-        if normalise_title(title) in seen:
-            continue
-        seen.add(normalise_title(title))
+        first_spelling.setdefault(normalise_title(title), title)
+    unique = list(first_spelling.values())
+    for index, title in enumerate(unique):
+        # Every title done so far got through to the server at least once: before that, a failed
+        # connection ends the run, it is not counted as a failed title.
+        answered = bool(found or not_found or failed)
         try:
-            content = _get_feed(client, base_url, title, pacer, retries=retries, backoff=backoff, timeout=timeout)
+            content = _get_feed(client, base_url, title, pacer, retries=retries, backoff=backoff, timeout=limits, answered=answered)
             record = _best_match(title, _parse_entries(content))
+        except _Unreachable as exc:
+            logger.info("arXiv could not be reached at %s: %s", base_url, exc)
+            return FetchResult(tuple(found), tuple(not_found), tuple(failed), unreachable=str(exc), not_asked=tuple(unique[index:]))
         except _Failure as exc:
-            logger.warning("arXiv lookup failed for %r: %s", title, exc)
+            logger.info("arXiv lookup failed for %r: %s", title, exc)
             failed.append((title, str(exc)))
             continue
         if record is None:
