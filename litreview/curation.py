@@ -2,13 +2,13 @@
 
     [[include]]                      # the paper belongs to the theme, whatever the rules say
     paper = "p75348b5ee1a3"
-    theme = "cot"
-    subtheme = "training"            # optional: the sub-theme to record
+    theme = "my-theme"
+    subtheme = "my-subtheme"         # optional: the sub-theme to record
     reason = "Fine-tunes on chain-of-thought traces (abstract, sentence 3)."
 
     [[exclude]]                      # the paper does not belong to the theme
     paper = "p0123456789ab"
-    theme = "hallucination"
+    theme = "other-theme"
     reason = "Mentions hallucination once as a side result."
 
 Curation wins over the classifier. Every entry needs a reason; an entry that names an unknown paper

@@ -55,14 +55,22 @@ def run_documented(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "litreview", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
-def test_every_documented_command_runs_as_shown(tmp_path: Path):
-    clone = copy_review(tmp_path / "litreview")
+def make_clone(workspace: Path) -> Path:
+    clone = copy_review(workspace / "litreview")
     for placeholder in ("path/to/digest.txt", "my-digest.txt"):
         (clone / placeholder).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(OTHER_DIGEST, clone / placeholder)
+    return clone
+
+
+def test_every_documented_command_runs_as_shown(tmp_path: Path):
+    """Each document in a clone of its own (both start a review in ../my-review); a command the guide
+    repeats from the README, in the same folder, runs once."""
     seen: set[tuple[str, ...]] = set()
     ran = 0
     for document in DOCUMENTS:
+        workspace = tmp_path / document.stem
+        clone = make_clone(workspace)
         for block in documented_blocks(document):
             cwd = clone
             for line in block:
@@ -73,9 +81,10 @@ def test_every_documented_command_runs_as_shown(tmp_path: Path):
                 if args is None:
                     assert line.split()[0] in {"make", "source", ".venv/bin/jupyter"}, f"{document.name}: unknown command {line!r}"
                     continue
-                if (str(cwd), *args) in seen:
-                    continue  # the guide repeats a README command: once is enough
-                seen.add((str(cwd), *args))
+                key = (cwd.relative_to(workspace).as_posix(), *args)
+                if key in seen:
+                    continue
+                seen.add(key)
                 result = run_documented(args, cwd)
                 where = f"{document.name}: {line}\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
                 assert "Traceback" not in result.stderr, where
@@ -85,4 +94,4 @@ def test_every_documented_command_runs_as_shown(tmp_path: Path):
                 else:
                     assert result.returncode == 0, where
                 ran += 1
-    assert ran >= 20
+    assert ran >= 15  # 19 today: a docs parser that finds no commands must not pass
