@@ -16,8 +16,8 @@ Stages (floor first, then what is compared with it):
   stores the theme scores in build/theme-scores.parquet). Compared with tables; no budget.
 - bibtexparser write (floor): bibtexparser v2 builds Entry/Field objects with the same fields from the
   same papers and writes them, default_unparse_stack(allow_inplace_modification=True).
-- bib: litreview.bib.build_library + write_bibtex on the pipeline's papers. Budget: within 1.5x.
-- related papers: litreview.related.compute_related_papers on the pipeline's papers (TF-IDF, the pruned
+- bib: litreview.bib.entries.build_library + write_bibtex on the pipeline's papers. Budget: within 1.5x.
+- related papers: litreview.analysis.related.compute_related_papers on the pipeline's papers (TF-IDF, the pruned
   candidate search, exact cosine), as the site computes them. No floor; budget: µs/paper at 100,000
   within 1.2x of 10,000 (the issue asks to check related papers for any quadratic step).
 - bare sphinx (floor, N <= 1,000): sphinx.cmd.build.build_main -q -b html over N one-paragraph .rst

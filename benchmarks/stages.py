@@ -191,7 +191,7 @@ def stage_bibtexparser(n: int, digest: Path, workdir: Path):
 
 def stage_bib(n: int, digest: Path, workdir: Path):
     """litreview's bibliography: build_library + write_bibtex on the pipeline's papers."""
-    from litreview.bib import build_library, write_bibtex
+    from litreview.bib.entries import build_library, write_bibtex
 
     review = prepared_review(digest, workdir)
     papers, authors, appearances = review["papers"], review["authors"], review["paper_digests"]
@@ -206,10 +206,10 @@ def stage_bib(n: int, digest: Path, workdir: Path):
 
 
 def stage_related(n: int, digest: Path, workdir: Path):
-    """Related papers for the site (litreview.related): TF-IDF, then the pruned candidate search."""
+    """Related papers for the site (litreview.analysis.related): TF-IDF, then the pruned candidate search."""
     import sklearn.feature_extraction.text  # noqa: F401  (imported before the clock starts: it takes seconds)
 
-    from litreview.related import compute_related_papers
+    from litreview.analysis.related import compute_related_papers
 
     papers = prepared_review(digest, workdir)["papers"]
 

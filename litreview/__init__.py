@@ -2,8 +2,8 @@
 
 from .errors import ConfigError, DigestError, LitreviewError
 from .pipeline import Review, load_review
-from .records import Digest, Paper, make_paper_id, normalise_title
-from .schema import TABLES
+from .records.model import Digest, Paper, make_paper_id, normalise_title
+from .records.schema import TABLES
 from .sources.hf_digest import load_digest, parse_digest
 
 __all__ = [

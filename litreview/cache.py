@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow
 
 from .fileio import write_parquet_atomic
-from .related import compute_related_papers
-from .themes import SCORE_DTYPES, ThemeSet, score_papers
+from .analysis.related import compute_related_papers
+from .themes.rules import SCORE_DTYPES, ThemeSet, score_papers
 
 LIBRARY = Path(__file__).resolve().parent
 

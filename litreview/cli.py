@@ -11,15 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .citekeys import PROVISIONAL
+from .bib.keys import PROVISIONAL
 from .config import DEFAULT_CONFIG, ReviewConfig, add_digest, load_config, parse_date
 from .errors import LitreviewError
 from .fileio import write_tables
 from .pipeline import Review, date_from_name, load_digests_from_config, load_review
-from .records import Digest, Revision
-from .synthesis import describe_status
+from .records.model import Digest, Revision
+from .analysis.synthesis import describe_status
 from .sources.hf_digest import load_digest
-from .tables import find_revisions
+from .records.tables import find_revisions
 
 
 def preview(text: str, width: int = 60) -> str:
@@ -127,7 +127,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def print_theme_status(review) -> int:
     """A line per theme (papers, discussed, not yet discussed) and what the curator should fix."""
-    from .review_notebooks import plan_notebook_pages, theme_discussions
+    from .notebooks.pages import plan_notebook_pages, theme_discussions
 
     pages = plan_notebook_pages(review.themes, review.config.root / "notebooks")
     problems = 0
@@ -162,8 +162,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_bib(args: argparse.Namespace) -> int:
-    from .bibcheck import check_bib, write_bib_outputs
-    from .citekeys import load_pinned, unpin
+    from .bib.outputs import check_bib, write_bib_outputs
+    from .bib.keys import load_pinned, unpin
     from .pipeline import build_review, load_digests_from_config
 
     config = load_config(args.config)
@@ -208,7 +208,7 @@ def report_upgrades(before: pd.DataFrame, after: pd.DataFrame) -> None:
 def report_provisional(review: Review, upgradable_too: bool) -> None:
     """Provisional keys are said, never silent: those waiting for authors, and (unless the caller
     reports them as problems) those whose authors have arrived."""
-    from .bibcheck import provisional_keys
+    from .bib.outputs import provisional_keys
 
     ready, waiting = provisional_keys(review)
     if waiting:
@@ -240,7 +240,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
         return 0
     import httpx
 
-    from .sources.arxiv import append_to_cache, fetch_arxiv_records
+    from .enrich.arxiv import append_to_cache, fetch_arxiv_records
 
     cache = review.config.metadata_cache
     titles = list(review.enrichment.unmatched["title"])
@@ -262,7 +262,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
-    from .themes import explain_paper
+    from .themes.rules import explain_paper
 
     review = load_review(args.config)
     if args.explain:
@@ -275,8 +275,8 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import format_evaluation
-    from .report import compute_evaluation
+    from .themes.evaluate import format_evaluation
+    from .analysis.summaries import compute_evaluation
 
     review = load_review(args.config)
     labels = args.labels or review.config.labels_file
@@ -289,8 +289,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
-    from .notebooks import export_notebooks, run_notebooks
-    from .review_notebooks import plan_notebook_pages, prepare_page
+    from .notebooks.execute import export_notebooks, run_notebooks
+    from .notebooks.pages import plan_notebook_pages, prepare_page
 
     review = load_review(args.config)
     config = review.config

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import ConfigError, LitreviewError
 from .fileio import read_toml, write_bytes_atomic, write_text_atomic
-from .records import DigestSource
+from .records.model import DigestSource
 from .sources.hf_digest import load_digest
 
 DEFAULT_CONFIG = "review.toml"

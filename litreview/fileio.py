@@ -18,7 +18,7 @@ import pyarrow
 import pyarrow.csv
 
 from .errors import ConfigError
-from .schema import Table
+from .records.schema import Table
 
 
 @functools.cache

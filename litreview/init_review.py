@@ -20,8 +20,8 @@ from .errors import LitreviewError
 from .fileio import write_text_atomic
 from .markup import escape_markdown
 from .pipeline import DEFAULT_THEMES
-from .review_notebooks import THEME_TEMPLATE
-from .themes import load_themes
+from .notebooks.pages import THEME_TEMPLATE
+from .themes.rules import load_themes
 
 SKELETON = Path(__file__).resolve().parent / "templates" / "review"
 

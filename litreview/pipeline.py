@@ -10,15 +10,15 @@ from pathlib import Path
 import pandas as pd
 
 from .cache import theme_scores
-from .citekeys import assign_citekeys, load_pinned, unpin, upgradable
+from .bib.keys import assign_citekeys, load_pinned, unpin, upgradable
 from .config import DEFAULT_CONFIG, ReviewConfig, load_config
-from .curation import Curation, load_curation
-from .enrich import Enrichment, authors_by_paper, enrich_papers, load_metadata_cache
-from .records import Digest
-from .schema import TABLES
+from .themes.curation import Curation, load_curation
+from .enrich.metadata import Enrichment, authors_by_paper, enrich_papers, load_metadata_cache
+from .records.model import Digest
+from .records.schema import TABLES
 from .sources.hf_digest import load_digest
-from .tables import build_tables, ordered
-from .themes import ThemeSet, classify_papers, load_themes
+from .records.tables import build_tables, ordered
+from .themes.rules import ThemeSet, classify_papers, load_themes
 
 # Without a review config (or a themes file in it), the theme definitions shipped with litreview are used.
 DEFAULT_THEMES = Path(__file__).resolve().parent / "templates" / "themes.toml"

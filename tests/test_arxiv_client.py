@@ -23,8 +23,8 @@ import httpx
 import pytest
 
 from litreview.errors import ConfigError
-from litreview.sources import arxiv
-from litreview.sources.arxiv import CACHE_KEYS, append_to_cache, fetch_arxiv_records
+from litreview.enrich import arxiv
+from litreview.enrich.arxiv import CACHE_KEYS, append_to_cache, fetch_arxiv_records
 
 DATA = Path(__file__).parent / "data" / "arxiv"
 PTR = "Think Thrice Before You Act: Progressive Thought Refinement in Large Language Models"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from litreview import load_digest
-from litreview.records import normalise_title
+from litreview.records.model import normalise_title
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT / "benchmarks"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from litreview.cache import theme_scores
-from litreview.themes import load_themes, score_papers
+from litreview.themes.rules import load_themes, score_papers
 
 from .conftest import ROOT
 

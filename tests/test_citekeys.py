@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from litreview.citekeys import (
+from litreview.bib.keys import (
     assign_citekeys,
     base_key,
     family_name,

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from litreview import ConfigError, load_review, make_paper_id
-from litreview.curation import Curation, load_curation
-from litreview.themes import classify_papers, load_themes
+from litreview.themes.curation import Curation, load_curation
+from litreview.themes.rules import classify_papers, load_themes
 
 from .conftest import ROOT, SEED_DIGEST
 

@@ -13,7 +13,7 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from litreview import ConfigError, load_review, make_paper_id, normalise_title
-from litreview.enrich import FUZZY_THRESHOLD, date_parts, enrich_papers, load_metadata_cache
+from litreview.enrich.metadata import FUZZY_THRESHOLD, date_parts, enrich_papers, load_metadata_cache
 
 from .conftest import ROOT, digest_text, long_abstract
 from .test_arxiv_client import PTR, server  # noqa: F401  (the local arXiv server fixture)

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from litreview import ConfigError, load_review, make_paper_id
-from litreview.curation import load_curation
-from litreview.evaluate import evaluate, format_evaluation, load_labels, select_split, split_labels
-from litreview.themes import classify_papers, load_themes, score_papers
+from litreview.themes.curation import load_curation
+from litreview.themes.evaluate import evaluate, format_evaluation, load_labels, select_split, split_labels
+from litreview.themes.rules import classify_papers, load_themes, score_papers
 
 from .conftest import ROOT, SEED_DIGEST
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from litreview import load_review
-from litreview.findings import extract_findings, sentence_findings
+from litreview.analysis.findings import extract_findings, sentence_findings
 
 from .conftest import ROOT
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from litreview import load_review
-from litreview.notebooks import execute_notebook, executed_notebook, run_notebooks
+from litreview.notebooks.execute import execute_notebook, executed_notebook, run_notebooks
 
 from .conftest import ROOT, digest_text, long_abstract, run_litreview
 
@@ -229,10 +229,10 @@ def test_hostile_titles_stay_text_in_the_html_export(tmp_path: Path):
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("config = None", metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(
-            "from IPython.display import Markdown\nimport litreview\nfrom litreview import report\n"
-            "from litreview.notebooks import find_config\n"
+            "from IPython.display import Markdown\nimport litreview\nfrom litreview.analysis import summaries\n"
+            "from litreview.notebooks.execute import find_config\n"
             "papers = litreview.load_review(find_config(config=config))['papers']\n"
-            "Markdown('\\n'.join('- ' + report.cite([key]) for key in papers['citekey']))"
+            "Markdown('\\n'.join('- ' + summaries.cite([key]) for key in papers['citekey']))"
         ),
         nbformat.v4.new_markdown_cell("An unknown key: {cite:p}`no-such-key`."),
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})

@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from litreview import load_review
-from litreview.related import compute_related_papers
+from litreview.analysis.related import compute_related_papers
 
 from .conftest import ROOT
 
@@ -44,7 +44,7 @@ def test_deterministic_and_small_inputs():
 
 def test_papers_handled_a_block_at_a_time_give_the_same_result(monkeypatch):
     """Blocks bound the memory of large reviews; they must not change which papers are related."""
-    import litreview.related as related
+    import litreview.analysis.related as related
 
     papers = load_review(ROOT / "review.toml")["papers"]
     whole = compute_related_papers(papers)

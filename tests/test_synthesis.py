@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from litreview import load_review
-from litreview.synthesis import discuss, read_prose, render_not_yet_discussed
-from litreview.themes import Subtheme, Theme
+from litreview.analysis.synthesis import discuss, read_prose, render_not_yet_discussed
+from litreview.themes.rules import Subtheme, Theme
 
 from .conftest import ROOT, copy_review, run_litreview
 

@@ -11,8 +11,8 @@ import pytest
 
 from litreview import TABLES, load_review, make_paper_id, parse_digest
 from litreview.fileio import read_table_csv, write_tables
-from litreview.records import Revision
-from litreview.tables import build_tables, classify_url, find_revisions, find_urls
+from litreview.records.model import Revision
+from litreview.records.tables import build_tables, classify_url, find_revisions, find_urls
 
 from .conftest import ROOT, SEED_DIGEST, digest_text, long_abstract
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from litreview import ConfigError, LitreviewError, make_paper_id
-from litreview.sentences import split_sentences
-from litreview.themes import (
+from litreview.themes.sentences import split_sentences
+from litreview.themes.rules import (
     PAPER_THEMES_COLUMNS,
     classify_papers,
     explain_paper,

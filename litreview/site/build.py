@@ -11,14 +11,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bibcheck import write_bib_outputs
+from ..bib.outputs import write_bib_outputs
 from ..cache import fingerprint, library_digest, related_papers
 from ..errors import LitreviewError
 from ..fileio import write_bytes_atomic, write_tables, write_text_atomic
-from ..notebooks import NotebookResult, export_notebooks, run_notebooks
+from ..notebooks.execute import NotebookResult, export_notebooks, run_notebooks
 from ..pipeline import Review
-from ..report import compute_evaluation, compute_prisma_flow
-from ..review_notebooks import NotebookPage, plan_notebook_pages, prepare_page
+from ..analysis.summaries import compute_evaluation, compute_prisma_flow
+from ..notebooks.pages import NotebookPage, plan_notebook_pages, prepare_page
 from .catalog import render_catalog
 from .pages import render_cli_reference, render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
 from .paper_pages import generate_paper_pages

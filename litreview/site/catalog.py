@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..enrich import authors_by_paper
+from ..enrich.metadata import authors_by_paper
 from ..markup import escape_html
 
 CATALOG_HEAD = """# Catalog of papers

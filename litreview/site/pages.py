@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..markup import escape_markdown, fenced, front_matter
-from ..schema import TABLES
+from ..records.schema import TABLES
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

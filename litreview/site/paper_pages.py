@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 from bibtexparser.library import Library
 
-from ..bib import build_library, write_bibtex
-from ..citekeys import PROVISIONAL
-from ..enrich import authors_by_paper
+from ..bib.entries import build_library, write_bibtex
+from ..bib.keys import PROVISIONAL
+from ..enrich.metadata import authors_by_paper
 from ..fileio import write_text_atomic
 from ..markup import autolink, escape_markdown, fenced, front_matter, link
 

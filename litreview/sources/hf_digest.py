@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import DigestError
-from ..records import DUPLICATE_ABSTRACT, DUPLICATE_TITLE, Digest, Paper, SkippedParagraph, normalise_title
+from ..records.model import DUPLICATE_ABSTRACT, DUPLICATE_TITLE, Digest, Paper, SkippedParagraph, normalise_title
 
 CHROME = frozenset(
     {

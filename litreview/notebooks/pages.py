@@ -15,13 +15,13 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import ConfigError
-from .markup import escape_markdown
-from .notebooks import prepare_notebook
-from .synthesis import Discussion, discuss, notebook_parameters, notebook_prose, prose_as_parameter
-from .themes import ThemeSet
+from ..errors import ConfigError
+from ..markup import escape_markdown
+from .execute import prepare_notebook
+from ..analysis.synthesis import Discussion, discuss, notebook_parameters, notebook_prose, prose_as_parameter
+from ..themes.rules import ThemeSet
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "notebooks"
 OVERVIEW = TEMPLATES / "00-overview.ipynb"
 THEME_TEMPLATE = TEMPLATES / "theme.ipynb"
 

@@ -23,8 +23,8 @@ import ahocorasick
 import pandas as pd
 
 from .curation import Curation
-from .errors import ConfigError, LitreviewError
-from .fileio import read_toml
+from ..errors import ConfigError, LitreviewError
+from ..fileio import read_toml
 from .sentences import SentenceIndex
 
 # The columns of `score_papers`, typed the same whether or not there are rows.

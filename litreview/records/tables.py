@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .records import Digest, Paper, Revision, make_paper_id
+from .model import Digest, Paper, Revision, make_paper_id
 from .schema import TABLES, Table
 
 URL = re.compile(r"https?://[^\s<>\"'`]+")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConfigError
-from .records import make_paper_id
+from ..errors import ConfigError
+from ..records.model import make_paper_id
 
 SPLIT_SALT = "litreview-split:"
 SPLITS = ("tune", "holdout", "all")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 if TYPE_CHECKING:
-    from .themes import Signal
+    from .rules import Signal
 
 _ABBREVIATIONS = frozenset(("e.g.", "i.e.", "et al.", "avg.", "vs.", "cf.", "approx.", "resp.", "fig.", "figs.", "eq.", "eqs.",
                   "sec.", "no.", "nos.", "dr.", "prof.", "incl.", "viz.", "w.r.t.", "a.k.a.", "ca.", "al.", "mr.", "ms.", "e.g.,", "i.e.,"))

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
-from .fileio import read_toml
+from ..errors import ConfigError
+from ..fileio import read_toml
 
 ACTIONS = ("include", "exclude")
 _KEYS = {"paper", "theme", "subtheme", "reason"}

@@ -17,8 +17,8 @@ import pandas as pd
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from rapidfuzz import fuzz, process
 
-from .errors import ConfigError
-from .records import normalise_title
+from ..errors import ConfigError
+from ..records.model import normalise_title
 
 # Two distinct seed papers never score above 66 against each other, while copies of one title that
 # differ in punctuation, a typo or a subtitle dash score 92 or more (tests/test_enrich.py checks both).

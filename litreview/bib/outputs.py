@@ -15,10 +15,10 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 from pybtex.database import parse_string as pybtex_parse_string
 from pybtex.exceptions import PybtexError
 
-from .bib import build_library, csl_items, write_bibtex, write_csl_json
-from .citekeys import PROVISIONAL, pins_csv, upgradable
-from .fileio import write_text_atomic
-from .pipeline import Review
+from .entries import build_library, csl_items, write_bibtex, write_csl_json
+from .keys import PROVISIONAL, pins_csv, upgradable
+from ..fileio import write_text_atomic
+from ..pipeline import Review
 
 
 def bib_outputs(review: Review) -> dict[str, str]:

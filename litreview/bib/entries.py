@@ -17,7 +17,7 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares import AddEnclosingMiddleware, MonthAbbreviationMiddleware
 from bibtexparser.model import Entry, Field
 
-from .enrich import authors_by_paper, split_name
+from ..enrich.metadata import authors_by_paper, split_name
 from .latex import bibtex_text, interpret_text_escapes
 
 _PUBLISHED_AS = re.compile(r"^(?P<venue>.*?) \(published as '(?P<title>.*)'\)$")

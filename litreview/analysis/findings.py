@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from .sentences import split_sentences
+from ..themes.sentences import split_sentences
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _PERCENT = rf"{_NUMBER}\s*(?:\\?%|\s?percent(?:age points?)?|\s?pp\b)"

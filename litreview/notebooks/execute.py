@@ -20,12 +20,12 @@ from pathlib import Path
 
 import nbformat
 
-from .config import DEFAULT_CONFIG
-from .errors import ConfigError
-from .fileio import write_text_atomic
+from ..config import DEFAULT_CONFIG
+from ..errors import ConfigError
+from ..fileio import write_text_atomic
 
 CONFIG_ENV = "LITREVIEW_CONFIG"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 logger = logging.getLogger(__name__)
 
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .enrich import split_name
-from .errors import ConfigError
+from ..enrich.metadata import split_name
+from ..errors import ConfigError
 
 STOPWORDS = frozenset(
     "a an the on of in for to and or with via from by at as into towards toward is are be do does can "

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from ..errors import ConfigError
 from ..fileio import write_text_atomic
-from ..records import normalise_title
+from ..records.model import normalise_title
 
 logger = logging.getLogger(__name__)
 

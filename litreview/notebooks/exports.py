@@ -30,7 +30,7 @@ from pybtex.style.template import FieldIsMissing
 from sphinxcontrib.bibtex.style.referencing import BaseReferenceStyle, BracketStyle, PersonStyle, format_references
 from sphinxcontrib.bibtex.style.template import join, year
 
-from .markup import escape_markdown, escape_markdown_span
+from ..markup import escape_markdown, escape_markdown_span
 
 GLUE_PREFIX = "application/papermill.record/"  # where myst_nb.glue(..., display=False) puts a value
 # A MyST role: {name}`content`, with any number of backticks; a backslash before the brace escapes it.

@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from .markup import escape_markdown, link
-from .themes import Theme
+from ..markup import escape_markdown, link
+from ..themes.rules import Theme
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .records import Digest
-from .enrich import authors_by_paper
-from .markup import escape_markdown
+from ..records.model import Digest
+from ..enrich.metadata import authors_by_paper
+from ..markup import escape_markdown
 
 
 def compute_prisma_flow(digests: Sequence[tuple[Digest, str]], tables: dict[str, pd.DataFrame], theme_ids: Sequence[str]) -> pd.DataFrame:
@@ -95,8 +95,8 @@ def render_theme_paper_list(tables: dict[str, pd.DataFrame], theme: str, subthem
 
 def compute_evaluation(review, labels_path, use_curation: bool = True, split: str = "all"):
     """The classifier of this review measured against hand labels, with or without curation."""
-    from .evaluate import evaluate, load_labels, select_split
-    from .themes import classify_papers
+    from ..themes.evaluate import evaluate, load_labels, select_split
+    from ..themes.rules import classify_papers
 
     papers = review["papers"]
     labels = select_split(load_labels(labels_path), split)

@@ -1,0 +1,2 @@
+"""What the notebooks show: findings in abstracts, related papers, summary tables, plots, and what a
+synthesis discusses."""

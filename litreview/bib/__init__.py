@@ -1,0 +1,2 @@
+"""The bibliography: citation keys (`keys`), BibTeX and CSL-JSON entries (`entries`), LaTeX escaping
+(`latex`), and the files written and checked (`outputs`)."""

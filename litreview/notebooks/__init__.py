@@ -1,0 +1,2 @@
+"""Notebooks: which notebook makes each page (`pages`), executing them (`execute`) and exporting
+them readably (`exports`)."""
