@@ -14,7 +14,7 @@ from .bib.keys import assign_citekeys, load_pinned, unpin, upgradable
 from .config import DEFAULT_CONFIG, ReviewConfig, load_config
 from .themes.curation import Curation, load_curation
 from .enrich.metadata import Enrichment, authors_by_paper, enrich_papers, load_metadata_cache
-from .records.model import Digest
+from .records.model import DatedDigest
 from .records.schema import TABLES
 from .sources.hf_digest import load_digest
 from .records.tables import build_tables, ordered
@@ -31,7 +31,7 @@ class Review:
     the reports of the stages (how titles matched the metadata cache, the citation-key pins)."""
 
     config: ReviewConfig | None
-    digests: list[tuple[Digest, str]]
+    digests: list[DatedDigest]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     enrichment: Enrichment | None = None
     pins: pd.DataFrame | None = None
@@ -49,15 +49,15 @@ def date_from_name(path: Path) -> str:
     return match.group(1) if match else ""
 
 
-def load_digests_from_config(config: ReviewConfig) -> list[tuple[Digest, str]]:
-    return [(load_digest(config.digest_path(source), name=source.name), source.date) for source in config.digests]
+def load_digests_from_config(config: ReviewConfig) -> list[DatedDigest]:
+    return [DatedDigest(load_digest(config.digest_path(source), name=source.name), source.date) for source in config.digests]
 
 
-def load_digests_from_paths(paths: Sequence[str | Path]) -> list[tuple[Digest, str]]:
-    return [(load_digest(path), date_from_name(Path(path))) for path in paths]
+def load_digests_from_paths(paths: Sequence[str | Path]) -> list[DatedDigest]:
+    return [DatedDigest(load_digest(path), date_from_name(Path(path))) for path in paths]
 
 
-def build_review(config: ReviewConfig | None, digests: list[tuple[Digest, str]], pinned: pd.DataFrame | None = None,
+def build_review(config: ReviewConfig | None, digests: list[DatedDigest], pinned: pd.DataFrame | None = None,
                  use_curation: bool = True, upgrade_provisional: bool = False) -> Review:
     """Run the stages. `pinned` overrides the config's citekeys.csv (used by `bib --rekey`);
     `use_curation=False` ignores the config's curation (it names papers of the review's own digests);

@@ -9,18 +9,19 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..records.model import Digest
+from ..records.model import DatedDigest
 from ..enrich.metadata import authors_by_paper
 from ..markup import escape_markdown
 
 
-def compute_prisma_flow(digests: Sequence[tuple[Digest, str]], tables: dict[str, pd.DataFrame], theme_ids: Sequence[str]) -> pd.DataFrame:
+def compute_prisma_flow(digests: Sequence[DatedDigest], tables: dict[str, pd.DataFrame], theme_ids: Sequence[str]) -> pd.DataFrame:
     """A PRISMA-style flow of counts: stage, count, note. Every paragraph read is accounted for."""
-    paragraphs = sum(d.paragraphs for d, _ in digests)
-    chrome = sum(len(d.chrome) for d, _ in digests)
-    duplicates = sum(len(d.duplicates) for d, _ in digests)
-    other = sum(len(d.problems) for d, _ in digests)
-    appearances = sum(len(d.papers) for d, _ in digests)
+    parsed = [dated.digest for dated in digests]
+    paragraphs = sum(d.paragraphs for d in parsed)
+    chrome = sum(len(d.chrome) for d in parsed)
+    duplicates = sum(len(d.duplicates) for d in parsed)
+    other = sum(len(d.problems) for d in parsed)
+    appearances = sum(len(d.papers) for d in parsed)
     papers = tables["papers"]
     paper_themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme"]))
     in_any = paper_themes["paper_id"].nunique()

@@ -73,7 +73,7 @@ def generate_sources(review: Review, paths: SitePaths, pages: list[NotebookPage]
     from ..cli import build_parser
 
     write_text_atomic(out / "cli.md", render_cli_reference(build_parser()))
-    digests = [(d.name, date, len(d.papers)) for d, date in review.digests]
+    digests = [(dated.digest.name, dated.date, len(dated.digest.papers)) for dated in review.digests]
     theme_pages = {p.theme: f"/_generated/notebooks/{p.stem}.ipynb" for p in pages if p.theme}
     theme_rows = [(t.id, t.title, t.description, theme_pages.get(t.id, "")) for t in themes.themes]
     notebook_pages = [f"/_generated/notebooks/{p.stem}" for p in pages]
