@@ -125,7 +125,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_theme_status(review) -> int:
+def print_theme_status(review: Review) -> int:
     """A line per theme (papers, discussed, not yet discussed) and what the curator should fix."""
     from .notebooks.pages import plan_notebook_pages, theme_discussions
 
@@ -163,14 +163,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_bib(args: argparse.Namespace) -> int:
     from .bib.outputs import check_bib, write_bib_outputs
-    from .bib.keys import load_pinned, unpin
-    from .pipeline import build_review, load_digests_from_config
+    from .pipeline import build_review, pins_to_keep
 
     config = load_config(args.config)
-    pinned = load_pinned(config.bib_dir / "citekeys.csv")
     upgrade = args.rekey == []  # `--rekey` without ids: every provisional key that can be upgraded
-    if args.rekey:
-        pinned = unpin(pinned, args.rekey)
+    pinned = pins_to_keep(config, args.rekey or ())
     review = build_review(config, load_digests_from_config(config), pinned=pinned, upgrade_provisional=upgrade)
     if args.check:
         problems = check_bib(review, config.bib_dir)
@@ -220,7 +217,7 @@ def report_provisional(review: Review, upgradable_too: bool) -> None:
         print("\n".join(f"  {paper_id}: {key}" for paper_id, key in ready))
 
 
-def report_matches(review) -> None:
+def report_matches(review: Review) -> None:
     """Every fuzzy or missing metadata match is said, never silent."""
     for row in review.enrichment.fuzzy.itertuples():
         print(f"fuzzy match ({row.score:.0f}): {preview(row.title)} ~ {preview(row.cache_title)}")
