@@ -16,7 +16,7 @@ from .config import DEFAULT_CONFIG, ReviewConfig, add_digest, load_config, parse
 from .errors import LitreviewError
 from .fileio import write_tables
 from .pipeline import Review, date_from_name, load_digests_from_config, load_review
-from .records.model import Digest, Revision
+from .records.model import DatedDigest, Digest, Revision
 from .analysis.synthesis import describe_status
 from .sources.hf_digest import load_digest
 from .records.tables import find_revisions
@@ -49,12 +49,12 @@ def format_revision(revision: Revision, where: str) -> str:
     return f"{said} has a revised {revision.kind}: the newer text replaces the one from {replaced}"
 
 
-def revisions_of(digests: list[tuple[Digest, str]], name: str, shown: dict[str, str]) -> list[str]:
+def revisions_of(digests: Sequence[DatedDigest], name: str, shown: dict[str, str]) -> list[str]:
     """The revisions that digest `name` brings or undergoes, each with the path of the digest revising."""
     return [format_revision(r, shown.get(r.digest, r.digest)) for r in find_revisions(digests) if name in (r.digest, r.replaced_digest)]
 
 
-def compare_with_review(path: str, digest: Digest, date: str | None, config: ReviewConfig, review: list[tuple[Digest, str]]) -> list[str]:
+def compare_with_review(path: str, digest: Digest, date: str | None, config: ReviewConfig, review: Sequence[DatedDigest]) -> list[str]:
     """What `digest` would change in the review's papers (or, if it is one of the review's, changes)."""
     shown = {source.name: source.path for source in config.digests}
     own = [source.name for source in config.digests if config.digest_path(source).resolve() == Path(path).resolve()]
@@ -62,10 +62,10 @@ def compare_with_review(path: str, digest: Digest, date: str | None, config: Rev
         lines = revisions_of(review, own[0], shown)
     else:
         # Not given a date, the digest counts as the newest: it is being checked before it is added.
-        date = date or date_from_name(Path(path)) or max((d for _, d in review), default="")
+        date = date or date_from_name(Path(path)) or max((dated.date for dated in review), default="")
         name = digest.name if digest.name not in shown else path
         shown[name] = path
-        lines = revisions_of([*review, (replace(digest, name=name), date)], name, shown)
+        lines = revisions_of([*review, DatedDigest(replace(digest, name=name), date)], name, shown)
     return [f"  compared with the {len(review)} digest(s) of {config.path.name}: {len(lines)} revised text(s)", *lines]
 
 
@@ -125,7 +125,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_theme_status(review) -> int:
+def print_theme_status(review: Review) -> int:
     """A line per theme (papers, discussed, not yet discussed) and what the curator should fix."""
     from .notebooks.pages import plan_notebook_pages, theme_discussions
 
@@ -163,14 +163,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_bib(args: argparse.Namespace) -> int:
     from .bib.outputs import check_bib, write_bib_outputs
-    from .bib.keys import load_pinned, unpin
-    from .pipeline import build_review, load_digests_from_config
+    from .pipeline import build_review, pins_to_keep
 
     config = load_config(args.config)
-    pinned = load_pinned(config.bib_dir / "citekeys.csv")
     upgrade = args.rekey == []  # `--rekey` without ids: every provisional key that can be upgraded
-    if args.rekey:
-        pinned = unpin(pinned, args.rekey)
+    pinned = pins_to_keep(config, args.rekey or ())
     review = build_review(config, load_digests_from_config(config), pinned=pinned, upgrade_provisional=upgrade)
     if args.check:
         problems = check_bib(review, config.bib_dir)
@@ -220,7 +217,7 @@ def report_provisional(review: Review, upgradable_too: bool) -> None:
         print("\n".join(f"  {paper_id}: {key}" for paper_id, key in ready))
 
 
-def report_matches(review) -> None:
+def report_matches(review: Review) -> None:
     """Every fuzzy or missing metadata match is said, never silent."""
     for row in review.enrichment.fuzzy.itertuples():
         print(f"fuzzy match ({row.score:.0f}): {preview(row.title)} ~ {preview(row.cache_title)}")

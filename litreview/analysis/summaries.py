@@ -6,21 +6,28 @@ Notebooks only show what these return, so every number in the review is computed
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..records.model import Digest
+from ..records.model import DatedDigest
 from ..enrich.metadata import authors_by_paper
 from ..markup import escape_markdown
 
+if TYPE_CHECKING:  # pipeline imports this module; evaluate is imported only when a review is evaluated
+    from ..pipeline import Review
+    from ..themes.evaluate import Evaluation
 
-def compute_prisma_flow(digests: Sequence[tuple[Digest, str]], tables: dict[str, pd.DataFrame], theme_ids: Sequence[str]) -> pd.DataFrame:
+
+def compute_prisma_flow(digests: Sequence[DatedDigest], tables: dict[str, pd.DataFrame], theme_ids: Sequence[str]) -> pd.DataFrame:
     """A PRISMA-style flow of counts: stage, count, note. Every paragraph read is accounted for."""
-    paragraphs = sum(d.paragraphs for d, _ in digests)
-    chrome = sum(len(d.chrome) for d, _ in digests)
-    duplicates = sum(len(d.duplicates) for d, _ in digests)
-    other = sum(len(d.problems) for d, _ in digests)
-    appearances = sum(len(d.papers) for d, _ in digests)
+    parsed = [dated.digest for dated in digests]
+    paragraphs = sum(d.paragraphs for d in parsed)
+    chrome = sum(len(d.chrome) for d in parsed)
+    duplicates = sum(len(d.duplicates) for d in parsed)
+    other = sum(len(d.problems) for d in parsed)
+    appearances = sum(len(d.papers) for d in parsed)
     papers = tables["papers"]
     paper_themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme"]))
     in_any = paper_themes["paper_id"].nunique()
@@ -93,7 +100,7 @@ def render_theme_paper_list(tables: dict[str, pd.DataFrame], theme: str, subthem
     return "\n".join(lines) if lines else "No paper of this review is in this theme."
 
 
-def compute_evaluation(review, labels_path, use_curation: bool = True, split: str = "all"):
+def compute_evaluation(review: Review, labels_path: str | Path, use_curation: bool = True, split: str = "all") -> Evaluation:
     """The classifier of this review measured against hand labels, with or without curation."""
     from ..themes.evaluate import evaluate, load_labels, select_split
     from ..themes.rules import classify_papers

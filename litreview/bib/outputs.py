@@ -1,4 +1,5 @@
-"""What `litreview bib` writes, and `--check`: is the committed bibliography fresh and valid?
+"""`litreview bib` writes the bibliography that `pipeline.bibliography` computes; `--check`: is the
+committed bibliography fresh and valid?
 
 Validity is judged by real consumers: bibtexparser v2 (no failed blocks, no duplicate keys or
 fields) and pybtex in strict mode.
@@ -15,31 +16,15 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 from pybtex.database import parse_string as pybtex_parse_string
 from pybtex.exceptions import PybtexError
 
-from .entries import build_library, csl_items, write_bibtex, write_csl_json
-from .keys import PROVISIONAL, pins_csv, upgradable
+from .keys import PROVISIONAL, upgradable
 from ..fileio import write_text_atomic
-from ..pipeline import Review
-
-
-def bib_outputs(review: Review) -> dict[str, str]:
-    """File name (inside the bib folder) -> the text regeneration would write."""
-    papers, authors = review["papers"], review["authors"]
-    library = build_library(papers, authors, review["paper_digests"])
-    outputs = {
-        "review.bib": write_bibtex(library),
-        "review.json": write_csl_json(csl_items(papers, authors, review["paper_digests"])),
-        "citekeys.csv": pins_csv(review.pins),
-    }
-    themes = review.tables.get("paper_themes")
-    for theme in review.themes.ids if review.themes else ():
-        members = papers[papers["paper_id"].isin(themes.loc[themes["theme"] == theme, "paper_id"])]
-        outputs[f"{theme}.bib"] = write_bibtex(build_library(members, authors, review["paper_digests"]))
-    return outputs
+from ..pipeline import Review, bibliography
 
 
 def write_bib_outputs(review: Review, bib_dir: Path) -> list[Path]:
+    """Write the review's bibliography (see `pipeline.bibliography`) into `bib_dir`; returns the files."""
     written = []
-    for name, text in bib_outputs(review).items():
+    for name, text in bibliography(review).items():
         write_text_atomic(bib_dir / name, text)
         written.append(bib_dir / name)
     return written
@@ -88,7 +73,7 @@ def check_bib(review: Review, bib_dir: Path) -> list[str]:
         "run 'litreview bib --rekey' to give it an author-year key"
         for paper_id, key in provisional_keys(review)[0]
     ]
-    for name, expected in bib_outputs(review).items():
+    for name, expected in bibliography(review).items():
         path = bib_dir / name
         if not path.exists():
             problems.append(f"{path}: missing; run 'litreview bib' to write it")

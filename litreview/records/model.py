@@ -9,6 +9,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -84,6 +85,16 @@ class Digest:
         """Paragraphs that went into papers plus those skipped: equals `paragraphs` when nothing is lost."""
         in_papers = sum(1 if p.abstract == "" else 2 for p in self.papers)
         return in_papers + len(self.skipped)
+
+
+class DatedDigest(NamedTuple):
+    """A parsed digest and the date of the page it was copied from ("" when not known).
+
+    A named tuple, not a dataclass: it still unpacks as the (digest, date) pair that `build_tables`
+    and notebooks written before it take, and it is as immutable as the digest it holds."""
+
+    digest: Digest
+    date: str
 
 
 CHROME_REASONS = frozenset({"page chrome", "date line"})

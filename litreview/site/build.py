@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..bib.outputs import write_bib_outputs
-from ..cache import fingerprint, library_digest, related_papers
+from ..cache import fingerprint, library_digest
 from ..errors import LitreviewError
 from ..fileio import write_bytes_atomic, write_tables, write_text_atomic
 from ..notebooks.execute import NotebookResult, export_notebooks, run_notebooks
-from ..pipeline import Review
-from ..analysis.summaries import compute_evaluation, compute_prisma_flow
+from ..pipeline import Review, evaluations, related_papers
+from ..analysis.summaries import compute_prisma_flow
 from ..notebooks.pages import NotebookPage, plan_notebook_pages, prepare_page
 from .catalog import render_catalog
 from .pages import render_cli_reference, render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
@@ -46,10 +46,6 @@ class SitePaths:
     def cache(self) -> Path:
         return self.root / "build" / "jupyter_cache"
 
-    @property
-    def related(self) -> Path:
-        return self.root / "build" / "related.parquet"
-
 
 def page_fingerprint(review: Review, page: NotebookPage) -> str:
     """A theme page depends only on its theme's papers (its prose is in the page itself); any other
@@ -66,30 +62,23 @@ def generate_sources(review: Review, paths: SitePaths, pages: list[NotebookPage]
     config, tables, themes = review.config, review.tables, review.themes
     out = paths.generated
     theme_titles = {t.id: t.title for t in themes.themes}
-    generate_paper_pages(tables, related_papers(tables["papers"], paths.related), theme_titles, out / "papers")
+    generate_paper_pages(tables, related_papers(review), theme_titles, out / "papers")
     write_text_atomic(out / "catalog.md", render_catalog(tables["papers"], tables["authors"], tables["paper_themes"], theme_titles))
     write_text_atomic(out / "whats-new.md", render_whats_new(tables))
     write_text_atomic(out / "data-dictionary.md", render_data_dictionary())
     from ..cli import build_parser
 
     write_text_atomic(out / "cli.md", render_cli_reference(build_parser()))
-    digests = [(d.name, date, len(d.papers)) for d, date in review.digests]
+    digests = [(dated.digest.name, dated.date, len(dated.digest.papers)) for dated in review.digests]
     theme_pages = {p.theme: f"/_generated/notebooks/{p.stem}.ipynb" for p in pages if p.theme}
     theme_rows = [(t.id, t.title, t.description, theme_pages.get(t.id, "")) for t in themes.themes]
     notebook_pages = [f"/_generated/notebooks/{p.stem}" for p in pages]
     write_text_atomic(out / "landing.md", render_landing(config.title, tables, digests, theme_rows, notebook_pages))
     flow = compute_prisma_flow(review.digests, tables, themes.ids)
-    evaluations = []
-    if config.labels_file and config.labels_file.exists():
-        for caption, use_curation, split in (
-            ("Without curation, on the held-out half of the labels (what to expect on an uncurated digest)", False, "holdout"),
-            ("Without curation, on the half the rules were tuned on", False, "tune"),
-            ("With curation, on all labelled papers", True, "all"),
-        ):
-            metrics = compute_evaluation(review, config.labels_file, use_curation, split).metrics
-            evaluations.append((caption, metrics[["theme", "precision", "recall", "f1", "support"]].round(3)))
+    measured = [(caption, evaluation.metrics[["theme", "precision", "recall", "f1", "support"]].round(3))
+                for caption, evaluation in evaluations(review)]
     subthemes = [(t.id, t.title, t.description, [(s.id, s.title) for s in t.subthemes]) for t in themes.themes]
-    write_text_atomic(out / "methods.md", render_methods(flow, subthemes, evaluations))
+    write_text_atomic(out / "methods.md", render_methods(flow, subthemes, measured))
     write_tables(tables, out / "downloads" / "tables")
     for name in sorted(p.name for p in config.bib_dir.glob("*") if p.suffix in {".bib", ".json", ".csv"}):
         write_bytes_atomic(out / "downloads" / "bib" / name, (config.bib_dir / name).read_bytes())
