@@ -61,7 +61,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import synth  # noqa: E402  (stdlib only)
+import synth  # noqa: E402  (imports litreview only when it generates)
 from report import BY_KEY, STAGES, Row, Stage, budgets, format_budgets, format_table  # noqa: E402,F401  (stdlib only)
 from stages import child  # noqa: E402  (the measured side; imports litreview only inside the children)
 

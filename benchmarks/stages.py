@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import synth  # noqa: E402  (stdlib only)
+import synth  # noqa: E402  (imports litreview only when it generates)
 
 CACHE = ROOT / "data" / "arxiv-metadata.jsonl"
 # litreview.site function names that would generate one page per paper (checked with hasattr at run time).
@@ -238,7 +238,9 @@ def write_rst_pages(digest: Path, src: Path) -> int:
         encoding="utf-8",
     )
     (src / "index.rst").write_text("Benchmark\n=========\n\nPaper pages, not linked from here.\n", encoding="utf-8")
-    paragraphs = synth._paragraphs(digest.read_text(encoding="utf-8"))[len(synth.load_seed().chrome):]
+    from litreview.sources.hf_digest import split_paragraphs
+
+    paragraphs = [text for _, text in split_paragraphs(digest.read_text(encoding="utf-8"))][len(synth.load_seed().chrome):]
     count = 0
     for i in range(0, len(paragraphs) - 1, 2):
         title, abstract = rst_escape(paragraphs[i]), rst_escape(paragraphs[i + 1])

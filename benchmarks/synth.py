@@ -3,11 +3,12 @@
 The seed digest (data/digests/2025-03-11-hf-papers.txt) gives the page chrome and the date line,
 which are copied as they are, and the material that is recombined: every abstract is split into
 sentences, every title into words. Each synthetic paper is a title made of seed title words and an
-abstract made of seed sentences; titles are unique (after the same normalisation litreview uses to
-recognise duplicates), so a digest of N papers parses back to exactly N papers. The output depends
-only on N, the seed number and the seed digest: ``random.Random(seed)`` drives every choice.
-
-Standard library only, so that the benchmark's floor and the generator never depend on litreview.
+abstract made of seed sentences; titles are unique (by litreview's own `normalise_title`), and no
+title has the shape of an abstract (by its parser's rule), so a digest of N papers parses back to
+exactly N papers. The seed is read with litreview's parser: its chrome is every paragraph before the
+first paper with an abstract, its material the titles and abstracts of the papers from there on. The
+output depends only on N, the seed number and the seed digest: ``random.Random(seed)`` drives every
+choice.
 
     python benchmarks/synth.py N OUT [--seed S]
 """
@@ -18,21 +19,18 @@ import argparse
 import random
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+# litreview is imported inside the functions that generate: run.py and every child of stages.py import
+# this module, and a floor's child must not carry pandas (which importing litreview loads).
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIGEST = ROOT / "data" / "digests" / "2025-03-11-hf-papers.txt"
 
-# The digest format's shape rule (litreview.sources.hf_digest): an abstract has at least 25 words or
-# at least two sentence ends; every other paragraph is a title (or page chrome).
-ABSTRACT_MIN_WORDS = 25
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # A sentence ends at . ! or ? followed by space and an upper-case letter or an opening bracket/quote.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"`'])")
-_WHITESPACE = re.compile(r"\s+")
 
 TITLE_WORDS = (5, 13)  # inclusive range of words in a synthetic title
 ABSTRACT_SENTENCES = (4, 9)  # inclusive range of sentences in a synthetic abstract
@@ -45,53 +43,30 @@ class Seed:
     sentences: tuple[str, ...]
 
 
-def _paragraphs(text: str) -> list[str]:
-    paragraphs, current = [], []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = line.strip()
-        if line:
-            current.append(line)
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    return paragraphs
-
-
-def _is_abstract(paragraph: str) -> bool:
-    return len(paragraph.split()) >= ABSTRACT_MIN_WORDS or len(_SENTENCE_END.findall(paragraph)) >= 2
-
-
 @lru_cache(maxsize=4)
 def load_seed(path: str | Path = SEED_DIGEST) -> Seed:
     """Chrome, title words (no word with . ! or ?, so a title never looks like sentences) and sentences."""
-    paragraphs = _paragraphs(Path(path).read_text(encoding="utf-8-sig"))
-    first = next(
-        (i for i in range(len(paragraphs) - 1) if not _is_abstract(paragraphs[i]) and _is_abstract(paragraphs[i + 1])),
-        None,
-    )
+    from litreview import load_digest
+    from litreview.sources.hf_digest import split_paragraphs
+
+    digest = load_digest(path)
+    first = next((i for i, paper in enumerate(digest.papers) if paper.abstract), None)
     if first is None:
         raise ValueError(f"{path}: no paper (a title followed by an abstract) to learn from")
+    start = digest.papers[first].line
+    chrome = [paragraph for line, paragraph in split_paragraphs(Path(path).read_text(encoding="utf-8-sig")) if line < start]
     words: dict[str, None] = {}
     sentences: dict[str, None] = {}
-    for paragraph in paragraphs[first:]:
-        if _is_abstract(paragraph):
-            for sentence in _SENTENCE_SPLIT.split(paragraph):
-                sentence = sentence.strip()
-                if sentence:
-                    sentences[sentence] = None
-        else:
-            for word in paragraph.split():
-                word = word.rstrip(":")  # the only colon in a synthetic title is the one make_title puts
-                if word and not re.search(r"[.!?]", word):
-                    words[word] = None
-    return Seed(chrome=tuple(paragraphs[:first]), title_words=tuple(words), sentences=tuple(sentences))
-
-
-def title_key(title: str) -> str:
-    """litreview's normalise_title: NFKC, single spaces, case-folded (two titles with one key are one paper)."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", title)).strip().casefold()
+    for paper in digest.papers[first:]:
+        for word in paper.title.split():
+            word = word.rstrip(":")  # the only colon in a synthetic title is the one make_title puts
+            if word and not re.search(r"[.!?]", word):
+                words[word] = None
+        for sentence in _SENTENCE_SPLIT.split(paper.abstract):
+            sentence = sentence.strip()
+            if sentence:
+                sentences[sentence] = None
+    return Seed(chrome=tuple(chrome), title_words=tuple(words), sentences=tuple(sentences))
 
 
 def make_title(rng: random.Random, words: tuple[str, ...]) -> str:
@@ -106,9 +81,11 @@ def make_title(rng: random.Random, words: tuple[str, ...]) -> str:
 
 
 def make_abstract(rng: random.Random, sentences: tuple[str, ...]) -> str:
+    from litreview.sources.hf_digest import looks_like_abstract
+
     chosen = [rng.choice(sentences) for _ in range(rng.randint(*ABSTRACT_SENTENCES))]
     abstract = " ".join(chosen)
-    while not _is_abstract(abstract):  # never with the seed, but keep the shape rule true by construction
+    while not looks_like_abstract(abstract):  # never with the seed, but keep the shape rule true by construction
         abstract += " " + rng.choice(sentences)
     return abstract
 
@@ -117,14 +94,17 @@ def papers(n: int, seed: int = 0, seed_path: str | Path = SEED_DIGEST) -> list[t
     """N (title, abstract) pairs with unique titles, the same for the same (n, seed, seed digest)."""
     if n < 0:
         raise ValueError("n must be >= 0")
+    from litreview import normalise_title
+    from litreview.sources.hf_digest import looks_like_abstract
+
     material = load_seed(str(seed_path))
     rng = random.Random(seed)
     seen: set[str] = set()
     out = []
     while len(out) < n:
         title = make_title(rng, material.title_words)
-        key = title_key(title)
-        if key in seen or _is_abstract(title):
+        key = normalise_title(title)
+        if key in seen or looks_like_abstract(title):
             continue
         seen.add(key)
         out.append((title, make_abstract(rng, material.sentences)))

@@ -7,6 +7,9 @@ configure(globals())
 
 html_title = "litreview"
 extensions.append("sphinx.ext.autodoc")  # noqa: F821 (set by configure)
+# The CLI reference (cli.md) is read from litreview.cli's parser; only this site has that page, so the
+# extension is ours, not one of the defaults every review's site gets.
+extensions.append("sphinxarg.ext")  # noqa: F821
 # The API reference: type hints naming other libraries or builtins have no target here (no network
 # for intersphinx), so they are not nitpicked.
 autodoc_member_order = "bysource"

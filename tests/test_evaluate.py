@@ -109,6 +109,18 @@ def test_evaluate_counts_and_lists_every_error():
     assert "FP cot: " in text and "    evidence: Another about CoT." in text and "FN cot: " in text and "(no signal fired)" in text
 
 
+@pytest.mark.parametrize(("labelled", "predicted", "expected"), [
+    ([1, 0, 0], [], (0.0, 0.0, 0.0, 1, 0, 0, 1)),  # nothing predicted: precision 0, not undefined
+    ([0, 0, 0], ["B"], (0.0, 0.0, 0.0, 0, 0, 1, 0)),  # nothing to find: recall 0
+    ([0, 0, 0], [], (0.0, 0.0, 0.0, 0, 0, 0, 0)),  # neither
+])
+def test_a_theme_with_nothing_to_divide_by_scores_zero(labelled, predicted, expected):
+    papers = pd.DataFrame({"paper_id": [make_paper_id(t) for t in "ABC"], "title": list("ABC")})
+    rows = [(make_paper_id(t), "cot", 5.0, "e") for t in predicted]
+    ev = evaluate(pd.DataFrame(rows, columns=["paper_id", "theme", "score", "evidence"]), pd.DataFrame({"title": list("ABC"), "cot": labelled}), papers)
+    assert tuple(ev.metrics.set_index("theme").loc["cot"]) == expected
+
+
 def test_false_negatives_show_their_best_sentence_when_scores_are_given(seed):
     _, holdout = split_labels(seed["labels"])
     scores = score_papers(seed["papers"], seed["themes"])

@@ -140,6 +140,15 @@ def test_a_notebook_runs_as_stored_from_the_notebooks_folder(tmp_path: Path):
     assert not [o for o in outputs if o.get("name") == "stderr" or o.output_type == "error"]
 
 
+def test_a_kernel_leaves_nothing_on_stderr(tmp_path: Path, capfd):
+    """The kernel inherits our stderr: over TCP, ipykernel would warn there at every start (build logs)."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    seconds, error = execute_notebook(nb, tmp_path, timeout=120)
+    assert error is None and seconds > 0
+    assert capfd.readouterr().err == ""
+
+
 def test_a_failing_notebook_is_reported_with_its_cell(tmp_path: Path):
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),

@@ -32,6 +32,26 @@ def split_venue(venue: str) -> tuple[str, str]:
     return (match["venue"], match["title"]) if match else (venue, "")
 
 
+def venue_name(venue: str) -> str:
+    """A venue without its trailing "(2024)": the journal or container title."""
+    return _TRAILING_YEAR.sub("", venue)
+
+
+def issued(paper: dict, venue: str) -> tuple[int, ...]:
+    """When a paper is cited as having appeared, as precisely as known: (year,) of its venue (a
+    published paper is cited by the year of its venue, not of its first preprint), else the date of
+    its first version, (year, month, day) or (year, month) from `published`, or (year, month) from its
+    arXiv id; () if unknown. The BibTeX entry and the CSL item both take it from here."""
+    venue_year = _VENUE_YEAR.search(venue)
+    if venue_year:
+        return (int(venue_year.group(0)),)
+    if paper["published"]:
+        return tuple(int(x) for x in paper["published"].split("-"))
+    if not pd.isna(paper["year"]):
+        return (int(paper["year"]), int(paper["month"]))
+    return ()
+
+
 def entry_type(venue: str) -> str:
     if not venue:
         return "misc"
@@ -66,14 +86,9 @@ def bib_fields(paper: dict, authors: list[str], digest_date: str) -> list[tuple[
     if kind == "inproceedings":
         fields.append(("booktitle", bibtex_text(venue)))
     elif kind == "article":
-        fields.append(("journal", bibtex_text(_TRAILING_YEAR.sub("", venue))))
-    venue_year = _VENUE_YEAR.search(venue)
-    if venue_year:
-        # A published paper is cited by the year of its venue, not of its first preprint.
-        fields.append(("year", int(venue_year.group(0))))
-    elif not pd.isna(paper["year"]):
-        fields.append(("year", int(paper["year"])))
-        fields.append(("month", int(paper["month"])))
+        fields.append(("journal", bibtex_text(venue_name(venue))))
+    date = issued(paper, venue)
+    fields += list(zip(("year", "month"), date))  # BibTeX has no day field
     if paper["arxiv_id"]:
         fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
         if paper["primary_category"]:
@@ -133,15 +148,11 @@ def csl_items(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataF
         item: dict[str, object] = {"id": paper["citekey"], "type": kind, "title": interpret_text_escapes(paper["title"])}
         if paper["paper_id"] in names:
             item["author"] = [csl_name(n) for n in names[paper["paper_id"]]]
-        venue_year = _VENUE_YEAR.search(venue)
-        if venue_year:
-            item["issued"] = {"date-parts": [[int(venue_year.group(0))]]}
-        elif paper["published"]:
-            item["issued"] = {"date-parts": [[int(x) for x in paper["published"].split("-")]]}
-        elif not pd.isna(paper["year"]):
-            item["issued"] = {"date-parts": [[int(paper["year"]), int(paper["month"])]]}
+        date = issued(paper, venue)
+        if date:
+            item["issued"] = {"date-parts": [list(date)]}
         if venue:
-            item["container-title"] = _TRAILING_YEAR.sub("", venue)
+            item["container-title"] = venue_name(venue)
         if paper["arxiv_id"]:
             item.update({"number": f"arXiv:{paper['arxiv_id']}", "publisher": "arXiv", "URL": f"https://arxiv.org/abs/{paper['arxiv_id']}"})
         note = entry_note(paper, first_date.get(paper["paper_id"], ""), published_as)

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 from ..errors import ConfigError
 from ..fileio import write_text_atomic
 from ..records.model import normalise_title
+from .metadata import CACHE_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ ARXIV_API = "https://export.arxiv.org/api/query"
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
 MAX_RESULTS = 5
 MIN_SIMILARITY = 90.0
-CACHE_KEYS = ("title", "arxiv_id", "authors", "published", "primary_category", "venue", "checked")
 _ABS_ID = re.compile(r"/abs/(?P<id>.+?)(?:v\d+)?$")
 _WHITESPACE = re.compile(r"\s+")
 

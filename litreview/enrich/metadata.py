@@ -23,7 +23,8 @@ from ..records.model import normalise_title
 # Two distinct seed papers never score above 66 against each other, while copies of one title that
 # differ in punctuation, a typo or a subtitle dash score 92 or more (tests/test_enrich.py checks both).
 FUZZY_THRESHOLD = 90.0
-CACHE_FIELDS = ("title", "arxiv_id", "authors", "published", "primary_category", "venue", "checked")
+# The keys of a metadata cache record, in the order arxiv.append_to_cache writes them.
+CACHE_KEYS = ("title", "arxiv_id", "authors", "published", "primary_category", "venue", "checked")
 _ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
 
 
@@ -67,7 +68,7 @@ def load_metadata_cache(path: str | Path | None) -> pd.DataFrame:
     """Read the JSON-lines cache (None or a missing file: empty); a malformed line is an error naming
     the file and line."""
     if path is None or not Path(path).is_file():
-        return pd.DataFrame(columns=list(CACHE_FIELDS))
+        return pd.DataFrame(columns=list(CACHE_KEYS))
     path = Path(path)
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -79,8 +80,8 @@ def load_metadata_cache(path: str | Path | None) -> pd.DataFrame:
             raise ConfigError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
         if not isinstance(record, dict) or not isinstance(record.get("title"), str):
             raise ConfigError(f"{path}:{number}: each line must be a JSON object with a 'title'")
-        rows.append({field: record.get(field) for field in CACHE_FIELDS})
-    return pd.DataFrame(rows, columns=list(CACHE_FIELDS))
+        rows.append({field: record.get(field) for field in CACHE_KEYS})
+    return pd.DataFrame(rows, columns=list(CACHE_KEYS))
 
 
 def date_parts(published: str | None, arxiv_id: str | None) -> tuple[int | None, int | None]:
@@ -128,7 +129,7 @@ def enrich_papers(papers: pd.DataFrame, cache: pd.DataFrame) -> Enrichment:
     """Add arxiv_id, published, year, month, primary_category, venue to papers; build `authors`."""
     matches = match_titles(papers, cache)
     # Unmatched papers point at an all-empty row appended after the cache's last row.
-    padded = pd.concat([cache, pd.DataFrame([dict.fromkeys(CACHE_FIELDS)])], ignore_index=True)
+    padded = pd.concat([cache, pd.DataFrame([dict.fromkeys(CACHE_KEYS)])], ignore_index=True)
     positions = matches["cache_row"].fillna(len(cache)).astype(int).to_numpy()
     facts = padded.iloc[positions].reset_index(drop=True)
     enriched = papers.reset_index(drop=True).copy()

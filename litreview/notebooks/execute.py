@@ -4,6 +4,21 @@ Notebooks are executed once into a jupyter-cache folder that the Sphinx build (m
 mode "cache") shares, so the site re-uses the outputs instead of executing again. A notebook is
 re-executed only when its code or the data it depends on changes: the data's fingerprint is stored
 in the parameters cell's metadata, which jupyter-cache hashes with the code.
+
+A notebook is executed by jupyter-cache's `single_nb_execution`, the function myst-nb itself uses in
+"cache" mode. jupyter-cache's executors (`load_executor("local-serial", cache).run_and_cache()`) are
+not used, because they cannot keep two things `litreview notebooks run` and `litreview build` promise:
+
+- no stderr noise: their workers start each kernel with nbclient's default TCP transport and take no
+  kernel manager, so ipykernel 7 prints its "running over TCP without encryption" warning once per
+  kernel (a Jupyter config file setting `KernelManager.transport` does not reach that manager);
+  `single_nb_execution` passes a kernel manager through, so here every kernel uses IPC sockets;
+- the failed cell: their result lists only the paths that succeeded, excepted or errored, and keeps
+  the exception as a formatted (colour-coded) traceback string, while `describe_error` names the cell
+  and the exception from the exception itself.
+
+Which notebooks are cached is asked of the cache per notebook (`match_cache_notebook`), after the small
+"known" file below, as before.
 """
 
 from __future__ import annotations
@@ -13,7 +28,6 @@ import json
 import logging
 import os
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,22 +112,20 @@ def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int) -> tupl
     The kernel talks over IPC sockets in a private temporary folder: over TCP, ipykernel warns on
     stderr at every start that the traffic is unencrypted.
     """
+    from jupyter_cache.executors.utils import single_nb_execution
     from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-    start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="litreview-kernel-") as sockets:
+        # A manager of ours per notebook: nbclient does not shut down a kernel it did not start, and
+        # a manager whose kernel was shut down cannot start another.
         manager = KernelManager(kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"), transport="ipc", ip=str(Path(sockets) / "kernel"))
-        client = NotebookClient(nb, km=manager, timeout=timeout, allow_errors=False, record_timing=False, resources={"metadata": {"path": str(cwd)}})
         try:
-            client.execute()
-        except (CellExecutionError, CellTimeoutError) as err:
-            return time.perf_counter() - start, err
+            # meta_override=False: a notebook's own metadata does not change the timeout or allow errors.
+            result = single_nb_execution(nb, cwd=str(cwd), timeout=timeout, allow_errors=False, meta_override=False, km=manager)
         finally:
             if manager.has_kernel:
                 manager.shutdown_kernel(now=True)
-    return time.perf_counter() - start, None
+    return result.time, result.err
 
 
 def run_notebooks(paths: Sequence[Path], cache_path: Path, timeout: int = 600) -> list[NotebookResult]:

@@ -6,12 +6,9 @@ Nothing here reads or writes files. Text is kept exactly as written in the diges
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
-
-_WHITESPACE = re.compile(r"\s+")
 
 
 def normalise_title(title: str) -> str:

@@ -20,7 +20,7 @@ from ..pipeline import Review, evaluations, related_papers
 from ..analysis.summaries import compute_prisma_flow
 from ..notebooks.pages import NotebookPage, plan_notebook_pages, prepare_page
 from .catalog import render_catalog
-from .pages import render_cli_reference, render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
+from .pages import render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
 from .paper_pages import generate_paper_pages
 
 
@@ -66,9 +66,6 @@ def generate_sources(review: Review, paths: SitePaths, pages: list[NotebookPage]
     write_text_atomic(out / "catalog.md", render_catalog(tables["papers"], tables["authors"], tables["paper_themes"], theme_titles))
     write_text_atomic(out / "whats-new.md", render_whats_new(tables))
     write_text_atomic(out / "data-dictionary.md", render_data_dictionary())
-    from ..cli import build_parser
-
-    write_text_atomic(out / "cli.md", render_cli_reference(build_parser()))
     digests = [(dated.digest.name, dated.date, len(dated.digest.papers)) for dated in review.digests]
     theme_pages = {p.theme: f"/_generated/notebooks/{p.stem}.ipynb" for p in pages if p.theme}
     theme_rows = [(t.id, t.title, t.description, theme_pages.get(t.id, "")) for t in themes.themes]

@@ -1,14 +1,13 @@
 """The generated pages other than paper pages and the catalog: the landing summary, what's new,
-the data dictionary, downloads, the CLI reference and the generated part of the methods page."""
+the data dictionary, downloads and the generated part of the methods page."""
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ..markup import escape_markdown, fenced, front_matter
+from ..markup import escape_markdown
 from ..records.schema import TABLES
 
 
@@ -86,16 +85,6 @@ def render_downloads(files: Sequence[tuple[str, str]]) -> str:
     lines = ["# Downloads", "", "| File | What it is |", "| --- | --- |"]
     lines += [f"| {{download}}`{path.rsplit('/', 1)[-1]} <{path}>` | {escape_markdown(what)} |" for path, what in files]
     return "\n".join(lines) + "\n"
-
-
-def render_cli_reference(parser: argparse.ArgumentParser) -> str:
-    """The help of `litreview` and of each command, straight from the argparse definitions."""
-    # An orphan: the toolkit's own site lists it; a review's site need not.
-    lines = [front_matter(orphan="true") + "# Command-line reference", "", "Generated from the command definitions (`litreview/cli.py`).", "", fenced(parser.format_help(), "text")]
-    for action in parser._subparsers._group_actions:  # argparse keeps its sub-commands here
-        for name, sub in action.choices.items():
-            lines += [f"## `litreview {name}`", "", fenced(sub.format_help(), "text")]
-    return "\n".join(lines)
 
 
 def render_methods(flow: pd.DataFrame, theme_rows: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]], evaluations: Sequence[tuple[str, pd.DataFrame]]) -> str:

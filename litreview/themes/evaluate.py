@@ -95,20 +95,23 @@ def evaluate(paper_themes: pd.DataFrame, labels: pd.DataFrame, papers: pd.DataFr
     titles = dict(zip(papers["paper_id"], papers["title"]))
     predicted = {(p, t): (s, e) for p, t, s, e in paper_themes[["paper_id", "theme", "score", "evidence"]].itertuples(index=False)}
     near = {} if scores is None else {(p, t): (s, e) for p, t, s, e in scores[["paper_id", "theme", "score", "evidence"]].itertuples(index=False)}
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support  # imported here: it takes seconds
+
     metrics, errors = [], []
     for theme in label_themes(labels):
         truth = dict(zip(labels["paper_id"], labels[theme].astype(int)))
-        tp = fp = fn = 0
-        for pid in sorted(truth):
-            hit, wanted = (pid, theme) in predicted, truth[pid] == 1
-            tp, fp, fn = tp + (hit and wanted), fp + (hit and not wanted), fn + (wanted and not hit)
-            if hit != wanted:
+        pids = sorted(truth)
+        wanted = [truth[pid] for pid in pids]
+        hits = [int((pid, theme) in predicted) for pid in pids]
+        for pid, hit, want in zip(pids, hits, wanted):
+            if hit != want:
                 score, evidence = predicted.get((pid, theme)) or near.get((pid, theme), (float("nan"), ""))
                 errors.append((theme, "FP" if hit else "FN", pid, titles[pid], float(score), evidence))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        metrics.append((theme, precision, recall, f1, tp + fn, tp, fp, fn))
+        # A theme with no predicted (or no labelled) paper has precision (recall) 0, not a warning.
+        # scikit-learn's F1 is 2tp / (2tp + fp + fn): it can differ from 2pr / (p + r) in the last bit.
+        precision, recall, f1, _ = precision_recall_fscore_support(wanted, hits, average="binary", pos_label=1, zero_division=0.0)
+        _, fp, fn, tp = confusion_matrix(wanted, hits, labels=[0, 1]).ravel().tolist()
+        metrics.append((theme, float(precision), float(recall), float(f1), tp + fn, tp, fp, fn))
     metrics_frame = pd.DataFrame(metrics, columns=["theme", "precision", "recall", "f1", "support", "tp", "fp", "fn"])
     return Evaluation(metrics_frame, pd.DataFrame(errors, columns=ERROR_COLUMNS), len(labels))
 
