@@ -16,7 +16,6 @@ from litreview.themes.rules import (
     explain_paper,
     load_themes,
     phrase_regex,
-    required_strings,
     score_papers,
 )
 
@@ -133,33 +132,6 @@ def test_split_sentences(text: str, sentences: list[str]):
 )
 def test_phrase_regex(phrase: str, text: str, matches: bool):
     assert bool(re.search(phrase_regex(phrase), text, re.IGNORECASE)) is matches
-
-
-def test_prefilter_never_hides_a_match(themes, seed_papers: pd.DataFrame):
-    """Every match holds what one of its signal's alternatives requires, so skipping texts without it changes nothing."""
-    texts = seed_papers["title"].tolist() + seed_papers["abstract"].tolist()
-    items = [s for t in themes.themes for s in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))]
-    assert sum(bool(s.required) for s in items) > 0.8 * len(items)
-    assert sum(len(s.required) > 1 or any(len(r) > 1 for r in s.required) for s in items) > 0.25 * len(items)
-    for item in items:
-        for text in texts:
-            for match in item.pattern.finditer(text):
-                folded = match.group().casefold()
-                assert not item.required or any(all(any(r in folded for r in strings) for strings in requirement)
-                                                 for requirement in item.required), (item.name, match.group())
-
-
-@pytest.mark.parametrize(("regex", "required"), [
-    (r"\bforget\w*", [[{"forget"}]]),
-    (r"(?:ab|cd)*x?", []),
-    (r"(?:ab|cd)+", [[{"ab", "cd"}]]),
-    (r"x(?:abc|de)yz", [[{"abc", "de"}]]),  # beyond the rarest set, sets with a string under 3 characters are dropped
-    (r"\bloss\s+of\s+(?:general|prior)\s+knowledge", [[{"knowledge"}, {"general", "prior"}, {"loss"}]]),
-    (r"\b(?:slow\W+thinking|test-time\s+scaling)\b", [[{"thinking"}, {"slow"}], [{"test-time"}, {"scaling"}]]),  # one per branch
-    (r"forget|\w+\d", []),  # a branch that requires nothing: no pre-filter
-])
-def test_required_strings(regex: str, required: list[list[set[str]]]):
-    assert [[set(s) for s in requirement] for requirement in required_strings(re.compile(regex, re.IGNORECASE))] == required
 
 
 def test_paper_themes_table_and_real_evidence(themes, seed_papers: pd.DataFrame):

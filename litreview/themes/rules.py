@@ -12,25 +12,22 @@ Everything here is a pure function of the papers and the `ThemeSet`, except `loa
 from __future__ import annotations
 
 import re
-import re._parser as sre_parse
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
-from re._constants import AT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 
-import ahocorasick
 import pandas as pd
 
 from .curation import Curation
 from ..errors import ConfigError, LitreviewError
 from ..fileio import read_toml
+from .prefilter import Prefilter
 from .sentences import SentenceIndex
 
 # The columns of `score_papers`, typed the same whether or not there are rows.
 SCORE_DTYPES = {"paper_id": "str", "theme": "str", "score": "float64", "threshold": "float64", "member": "bool",
                 "subtheme": "str", "evidence": "str", "matched": "str"}
-Requirement = tuple[frozenset[str], ...]  # sets of strings; a match holds one string of each set
 PAPER_THEMES_COLUMNS = ["paper_id", "theme", "subtheme", "score", "evidence", "matched", "source"]
 _SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -44,7 +41,6 @@ class Signal:
     weight: float = 1.0
     where: str = "both"
     scope: str = "match"
-    required: tuple[Requirement, ...] = ()  # see required_strings; () means no pre-filter
 
 
 @dataclass(frozen=True)
@@ -82,17 +78,10 @@ class ThemeSet:
         return next(t for t in self.themes if t.id == theme_id)
 
     @cached_property
-    def required_automaton(self) -> ahocorasick.Automaton | None:
-        """An automaton that finds, in one pass over a text, every required string of every signal."""
-        strings = sorted({s for t in self.themes for item in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))
-                          for requirement in item.required for group in requirement for s in group})
-        if not strings:
-            return None
-        automaton = ahocorasick.Automaton()
-        for string in strings:
-            automaton.add_word(string, string)
-        automaton.make_automaton()
-        return automaton
+    def prefilter(self) -> Prefilter:
+        """Every signal's and negative's pattern in one Hyperscan database (compiled once, when first needed)."""
+        return Prefilter.of([item.pattern for t in self.themes
+                             for item in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))])
 
 
 def phrase_regex(phrase: str) -> str:
@@ -101,57 +90,6 @@ def phrase_regex(phrase: str) -> str:
     start = r"\b" if re.match(r"\w", phrase.strip()) else ""
     end = "" if phrase.endswith("*") or not re.search(r"\w$", phrase) else r"\b"
     return start + r"[\s-]+".join(words) + end
-
-
-def required_strings(pattern: re.Pattern[str]) -> tuple[Requirement, ...]:
-    """What every match holds, as alternatives: each match holds, for one of them, one string of each
-    of its sets (case-folded). An exact, cheap pre-filter; () when there is none.
-
-    Found from the parsed regex. A pattern that is one alternation (`a|b`, `\\b(?:a|b)\\b`) gives an
-    alternative per branch; otherwise there is one. Within it, a literal run is a set of one, a nested
-    alternation the union of one set per branch, and groups and repeats of at least one add their
-    body's sets. The rarest set (longest shortest string) comes first. An unusual construct, or an
-    alternative with no set, gives no pre-filter: the same results, only slower.
-    """
-    def walk(items) -> list[set[str]]:
-        found, run = [], ""
-        for op, av in [*items, (None, None)]:
-            if op is LITERAL:
-                run += chr(av)
-                continue
-            found += [{run.casefold()}] if run else []
-            run = ""
-            if op is SUBPATTERN:
-                found += walk(av[-1])
-            elif op is BRANCH:
-                branches = [walk(branch) for branch in av[1]]
-                if all(branches):
-                    found.append(set().union(*(max(sets, key=_rarity) for sets in branches)))
-            elif op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
-                found += walk(av[2])
-        return found
-
-    def alternatives(items) -> list:
-        consuming = [(op, av) for op, av in items if op is not AT]
-        if len(consuming) == 1 and consuming[0][0] is SUBPATTERN:
-            return alternatives(consuming[0][1][-1])
-        if len(consuming) == 1 and consuming[0][0] is BRANCH:
-            return [alternative for branch in consuming[0][1][1] for alternative in alternatives(branch)]
-        return [items]
-
-    def requirement(items) -> Requirement:
-        best_first = sorted({frozenset(s) for s in walk(items) if all(s)}, key=lambda s: (-_rarity(s), sorted(s)))
-        # Beyond the rarest set, sets with a string shorter than 3 characters filter little and slow the search.
-        return tuple(s for n, s in enumerate(best_first) if n == 0 or _rarity(s) >= 3)
-    try:
-        found = [requirement(items) for items in alternatives(list(sre_parse.parse(pattern.pattern, pattern.flags)))]
-    except (re.error, TypeError, ValueError):
-        return ()
-    return tuple(dict.fromkeys(found)) if all(found) else ()
-
-
-def _rarity(strings: set[str]) -> int:
-    return min(map(len, strings))
 
 
 def _compile(entry: dict, where: str) -> tuple[str, re.Pattern[str]]:
@@ -181,7 +119,7 @@ def _signals(entries: object, where: str, negative: bool = False) -> tuple[Signa
         weight, place, scope = entry.get("weight", 1.0), entry.get("where", "both"), entry.get("scope", "match")
         if not isinstance(weight, (int, float)) or place not in ("both", "title", "abstract") or scope not in ("match", "sentence"):
             raise ConfigError(f"{at}: 'weight' must be a number, 'where' both, title or abstract, 'scope' match or sentence")
-        signals.append(Signal(name, pattern, float(weight), place, scope, required_strings(pattern)))
+        signals.append(Signal(name, pattern, float(weight), place, scope))
     return tuple(signals)
 
 
@@ -234,14 +172,14 @@ def _theme_hits(sentences: SentenceIndex, signals: tuple[Signal, ...], theme: Th
     A signal counts once per sentence, in its `max_hits` best sentences; a negative cancels the hits it
     overlaps, or all of the theme's hits in its sentence (scope "sentence").
     """
-    blocked = sentences.negative_spans(theme.negatives)
+    blocked = sentences.negative_spans(tuple((n.pattern, n.scope) for n in theme.negatives))
 
     def counts(k: int, signal: Signal) -> bool:
         if k not in blocked:  # no negative here: the first match decides
             return signal.pattern.search(sentences.text[k], *sentences.span[k]) is not None
         return any(not any(scope == "sentence" or (a < m.end() and m.start() < b) for a, b, scope in blocked[k])
                    for m in signal.pattern.finditer(sentences.text[k], *sentences.span[k]))
-    fired = sorted((k, index) for index, signal in enumerate(signals) for k in sentences.candidates(signal, papers) if counts(k, signal))
+    fired = sorted((k, index) for index, signal in enumerate(signals) for k in sentences.candidates(signal.pattern, signal.where, papers) if counts(k, signal))
     rows: dict[int, list[tuple[str, str, float, str]]] = {}
     factors: dict[int, float] = {}
     for k, index in fired:
@@ -285,15 +223,15 @@ def _subthemes(sentences: SentenceIndex, theme: Theme, themes: ThemeSet, papers:
 def score_papers(papers: pd.DataFrame, themes: ThemeSet, chunk: int = 2000) -> pd.DataFrame:
     """One row per paper and theme: score, threshold, member, subtheme, evidence, matched (sorted by theme, paper).
 
-    Linear in the papers: sentences are split once, and each signal's regex runs only on the sentences
-    that hold one of its required strings (found once, when the themes are loaded). Papers are scored
+    Linear in the papers: sentences are split and scanned once by Hyperscan, and each signal's regex
+    runs only on the sentences where the scan says it may match. Papers are scored
     `chunk` at a time, so the sentence index stays small however long the review.
     """
     ids = papers["paper_id"].astype(str).tolist()
     titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
     rows = []
     for first in range(0, len(ids), chunk):
-        sentences = SentenceIndex.of(titles[first : first + chunk], abstracts[first : first + chunk], themes.required_automaton)
+        sentences = SentenceIndex.of(titles[first : first + chunk], abstracts[first : first + chunk], themes.prefilter)
         for theme in themes.themes:
             summaries = {i: _summarise(theme, hits) for i, hits in _theme_hits(sentences, theme.signals, theme, themes).items()}
             members = {i for i, (score, _, _) in summaries.items() if score >= theme.threshold}
@@ -330,7 +268,7 @@ def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation |
         entry = decisions[(row.paper_id, row.theme)]
         if entry.action == "include":
             title, abstract = titles[row.paper_id], abstracts[row.paper_id]
-            sub = entry.subtheme or row.subtheme or _subthemes(SentenceIndex.of([title], [abstract], themes.required_automaton), themes[row.theme], themes, {0})[0]
+            sub = entry.subtheme or row.subtheme or _subthemes(SentenceIndex.of([title], [abstract], themes.prefilter), themes[row.theme], themes, {0})[0]
             added.append((row.paper_id, row.theme, sub, row.score, row.evidence or title, f"curation: {entry.reason}", "curation"))
     table = pd.concat([table[PAPER_THEMES_COLUMNS], pd.DataFrame(added, columns=PAPER_THEMES_COLUMNS)], ignore_index=True)
     table = table.astype({c: "string" for c in PAPER_THEMES_COLUMNS if c != "score"} | {"score": "float64"})
@@ -346,7 +284,7 @@ def explain_paper(paper_id: str, papers: pd.DataFrame, themes: ThemeSet, curatio
     table = classify_papers(match, themes, curation)
     lines = [f"{paper_id}: {title}"]
     for theme in themes.themes:
-        hits = _theme_hits(SentenceIndex.of([title], [abstract], themes.required_automaton), theme.signals, theme, themes).get(0, [])
+        hits = _theme_hits(SentenceIndex.of([title], [abstract], themes.prefilter), theme.signals, theme, themes).get(0, [])
         score, evidence, _ = _summarise(theme, hits)
         row = table[table["theme"] == theme.id]
         verdict = f"member ({row['source'].iloc[0]}), sub-theme {row['subtheme'].iloc[0]}" if len(row) else "not a member"
