@@ -52,8 +52,8 @@ def hostile_review(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_committed_bib_is_fresh_and_valid():
-    review = load_review(ROOT / "review.toml")
+def test_committed_bib_is_fresh_and_valid(seed_config: Path):
+    review = load_review(seed_config)
     assert check_bib(review, ROOT / "bib") == []
 
 
@@ -80,13 +80,13 @@ def test_real_bibtex_zero_warnings_one_bibitem_per_paper(tmp_path: Path):
     assert bbl.count("\\bibitem") == 97
 
 
-def test_arxiv_ids_equal_the_metadata():
+def test_arxiv_ids_equal_the_metadata(seed_config: Path):
     cache = {json.loads(line)["title"]: json.loads(line)["arxiv_id"] for line in (ROOT / "data" / "arxiv-metadata.jsonl").read_text().splitlines()}
     library = bibtexparser.parse_string(BIB.read_text(encoding="utf-8"))
     eprints = sorted(entry["eprint"] for entry in library.entries if "eprint" in entry.fields_dict)
     assert len(eprints) == 95
     assert eprints == sorted(v for v in cache.values() if v)
-    papers = load_review(ROOT / "review.toml")["papers"]
+    papers = load_review(seed_config)["papers"]
     assert {title: arxiv_id or None for title, arxiv_id in zip(papers["title"], papers["arxiv_id"])} == cache
 
 

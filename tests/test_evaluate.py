@@ -19,8 +19,8 @@ THEMES = ("forgetting", "hallucination", "cot")
 
 
 @pytest.fixture(scope="module")
-def seed():
-    papers = load_review(digests=[SEED_DIGEST])["papers"]
+def seed(seed_config: Path):
+    papers = load_review(seed_config, digests=[SEED_DIGEST])["papers"]
     themes = load_themes(ROOT / "themes.toml")
     curation = load_curation(ROOT / "data" / "curation.toml", set(papers["paper_id"]), set(themes.ids))
     labels = load_labels(LABELS)
