@@ -65,8 +65,16 @@ def test_bibtexparser_reads_every_paper():
     assert keys == sorted(keys) and len(set(keys)) == 97
 
 
-def test_pybtex_strict_reads_it():
-    pybtex.errors.strict = True
+@pytest.fixture(autouse=True)
+def pybtex_strictness_restored():
+    """pybtex's strict mode is global state: every test leaves it as it found it."""
+    before = pybtex.errors.strict
+    yield
+    assert pybtex.errors.strict == before, "a test left pybtex.errors.strict changed"
+
+
+def test_pybtex_strict_reads_it(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(pybtex.errors, "strict", True)  # restored after the test
     data = pybtex_parse(BIB.read_text(encoding="utf-8"), "bibtex")
     assert len(data.entries) == 97
     # An escaped percent sign does not truncate the field.
