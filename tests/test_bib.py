@@ -246,7 +246,10 @@ def test_check_names_each_problem(review_dir: Path):
     assert "stale, regeneration would change" in result.stderr
     bib.write_text(text.replace("title = {", "title = {{", 1))
     result = run("bib", "--check", cwd=review_dir)
-    assert result.returncode == 1 and "pybtex" in result.stderr or "bibtexparser" in result.stderr
+    # An unbalanced brace in the first entry: both consumers reject it, each named, with the file and line.
+    assert result.returncode == 1
+    assert f"{bib}:1: bibtexparser: unparsable entry" in result.stderr
+    assert f"{bib}: pybtex: syntax error in line 13: '}}' expected" in result.stderr
 
 
 @given(st.lists(st.tuples(WORDS, WORDS), min_size=1, max_size=25))
