@@ -52,9 +52,71 @@ def hostile_review(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_committed_bib_is_fresh_and_valid(seed_config: Path):
+THINK = "Think Thrice Before You Act: Progressive Thought Refinement in Large Language Models"
+COMPOSABLE = "Composable Sparse Fine-Tuning for Cross-Lingual Transfer"
+QUIET = "Quiet Offline Paper Without Metadata"
+ABSTRACTS = {
+    THINK: "We refine answers in three passes and reach 95% of {LLMs} & more on reasoning benchmarks, with code released for others. Experiments on five benchmarks show consistent gains over strong baselines.",
+    COMPOSABLE: "We fine-tune a sparse subset of parameters per language and per task, then compose them for cross-lingual transfer. Experiments on five benchmarks show consistent gains over strong baselines.",
+    QUIET: "A paper that the metadata cache knows nothing about, so its entry says where it was listed and nothing more. Experiments on five benchmarks show consistent gains over strong baselines.",
+}
+# Facts of data/arxiv-metadata.jsonl (authors shortened), and the entries written by hand from them: an arXiv
+# preprint is @misc with eprint, month as a macro; a venue makes @inproceedings whose year is the venue's (the
+# key keeps the arXiv year); no metadata gives a provisional key (title words, digest year) and a note.
+METADATA = [
+    {"title": THINK, "arxiv_id": "2410.13413", "authors": ["Chengyu Du", "Jinyi Han"], "published": "2024-10-17",
+     "primary_category": "cs.CL", "venue": None, "checked": True},
+    {"title": COMPOSABLE, "arxiv_id": "2110.07560", "authors": ["Alan Ansell", "Ivan Vulić"], "published": "2021-10-14",
+     "primary_category": "cs.CL", "venue": "ACL 2022", "checked": True},
+]
+EXPECTED_BIB = r"""@inproceedings{ansell2021composable,
+	title = {Composable Sparse {Fine-Tuning} for {Cross-Lingual} Transfer},
+	author = {Alan Ansell and Ivan Vulić},
+	booktitle = {ACL 2022},
+	year = {2022},
+	eprint = {2110.07560},
+	archivePrefix = {arXiv},
+	primaryClass = {cs.CL},
+	abstract = {We fine-tune a sparse subset of parameters per language and per task, then compose them for cross-lingual transfer. Experiments on five benchmarks show consistent gains over strong baselines.}
+}
+
+
+@misc{du2024think,
+	title = {Think Thrice Before You Act: Progressive Thought Refinement in Large Language Models},
+	author = {Chengyu Du and Jinyi Han},
+	year = {2024},
+	month = oct,
+	eprint = {2410.13413},
+	archivePrefix = {arXiv},
+	primaryClass = {cs.CL},
+	abstract = {We refine answers in three passes and reach 95\% of \textbraceleft{}LLMs\textbraceright{} \& more on reasoning benchmarks, with code released for others. Experiments on five benchmarks show consistent gains over strong baselines.}
+}
+
+
+@misc{quietoffline2025,
+	title = {Quiet Offline Paper Without Metadata},
+	key = {Quiet Offline Paper Without Metadata},
+	note = {Listed in the Hugging Face papers digest of 2025-03-11; no arXiv id in the metadata cache},
+	abstract = {A paper that the metadata cache knows nothing about, so its entry says where it was listed and nothing more. Experiments on five benchmarks show consistent gains over strong baselines.}
+}
+"""
+
+
+def test_three_papers_give_the_entries_written_by_hand(tmp_path: Path):
+    (tmp_path / "data" / "digests").mkdir(parents=True)
+    (tmp_path / "data" / "digests" / "d.txt").write_text(digest_text(list(ABSTRACTS.items())), encoding="utf-8")
+    (tmp_path / "data" / "arxiv-metadata.jsonl").write_text("".join(json.dumps(r) + "\n" for r in METADATA), encoding="utf-8")
+    (tmp_path / "review.toml").write_text('[[digests]]\npath = "data/digests/d.txt"\ndate = "2025-03-11"\n')
+    result = run("bib", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bib" / "review.bib").read_text(encoding="utf-8") == EXPECTED_BIB
+
+
+def test_committed_bib_is_what_the_code_writes_now(seed_config: Path):
+    """A freshness check (the committed files were regenerated after the last change), not a correctness one:
+    the entries' content is checked against hand-written expectations above and against the metadata below."""
     review = load_review(seed_config)
-    assert check_bib(review, ROOT / "bib") == []
+    assert check_bib(review, seed_config.parent / "bib") == []
 
 
 def test_bibtexparser_reads_every_paper():
