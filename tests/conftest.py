@@ -29,11 +29,20 @@ def long_abstract(topic: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def seed_papers():
+def seed_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The review.toml of a copy of our review (config, digests, metadata, bib, curation, labels).
+
+    Loading a review writes its theme-score cache under the review's build/ folder, so tests load
+    this copy rather than the checkout's review.toml: the checkout stays as it was."""
+    return copy_review(tmp_path_factory.mktemp("seed-review"), docs=False) / "review.toml"
+
+
+@pytest.fixture(scope="session")
+def seed_papers(seed_config: Path):
     """The seed digest's papers table (read-only: copy it before changing it)."""
     from litreview import load_review
 
-    return load_review(digests=[SEED_DIGEST])["papers"]
+    return load_review(seed_config, digests=[SEED_DIGEST])["papers"]
 
 
 @pytest.fixture
@@ -50,7 +59,7 @@ def review_dir(tmp_path: Path) -> Path:
 REVIEW_FILES = ["review.toml", "themes.toml", "data", "bib", "notebooks", "tests/data/seed_labels.csv"]
 
 
-def copy_review(target: Path, files: Sequence[str] = REVIEW_FILES) -> Path:
+def copy_review(target: Path, files: Sequence[str] = REVIEW_FILES, docs: bool = True) -> Path:
     """A copy of the project's review (and its hand-written docs) in which a test may build."""
     for name in files:
         source = ROOT / name
@@ -59,7 +68,8 @@ def copy_review(target: Path, files: Sequence[str] = REVIEW_FILES) -> Path:
         else:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target / name)
-    shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns("_build", "_generated"))
+    if docs:
+        shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns("_build", "_generated"))
     return target
 
 
@@ -91,3 +101,47 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subpro
     (root / "review.toml").write_text('[review]\ntitle = "Hostile <b>review</b> {{ x }}"\n[[digests]]\npath = "data/digests/2025-03-12-hostile.txt"\ndate = "2025-03-12"\n')
     shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("_build", "_generated"))
     return root, run_litreview("build", cwd=root)
+
+
+# Tests stay in their folder: what `git status --porcelain --ignored` lists in the checkout is the same
+# after the session as before it, apart from the caches of Python, pytest and Hypothesis and the venv.
+# (A folder that existed before, such as a build/ of the developer's own, is not looked into.)
+_OWN_CACHES = ("__pycache__", ".pytest_cache", ".hypothesis", ".venv")
+_STATUS_BEFORE = pytest.StashKey[set[str] | None]()
+
+
+def checkout_status() -> set[str] | None:
+    """The checkout's changed, untracked and ignored paths, or None when it is not a git checkout."""
+    try:
+        result = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    entries = set()
+    for line in result.stdout.splitlines():
+        parts = Path(line[3:].strip('"').rstrip("/")).parts
+        if not any(part in _OWN_CACHES or part.endswith(".egg-info") for part in parts):
+            entries.add(line)
+    return entries
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_STATUS_BEFORE] = checkout_status()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_STATUS_BEFORE, None)
+    after = checkout_status()
+    if before is None or after is None:
+        return
+    left = sorted(after - before)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "the tests left files in the checkout (git status --porcelain --ignored):\n" + "\n".join(f"  {line}" for line in left)
+        if reporter:
+            reporter.write_line(message, red=True)
+        else:
+            print(message, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+

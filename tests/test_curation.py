@@ -41,8 +41,8 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_the_review_curation_loads_with_a_reason_per_entry(themes):
-    papers = load_review(digests=[SEED_DIGEST])["papers"]
+def test_the_review_curation_loads_with_a_reason_per_entry(seed_config: Path, themes):
+    papers = load_review(seed_config, digests=[SEED_DIGEST])["papers"]
     curation = load_curation(CURATION_FILE, set(papers["paper_id"]), set(themes.ids))
     assert len(curation.entries) == 17  # 10 membership decisions, 7 sub-theme decisions
     assert all(e.reason and e.line > 0 for e in curation.entries)
@@ -72,10 +72,10 @@ def test_curation_can_confirm_a_rule_row_and_change_its_subtheme(tmp_path: Path,
     assert row["evidence"] in RULE_COT[1] and row["score"] > 0
 
 
-def test_classify_never_rewrites_the_curation_file(themes):
+def test_classify_never_rewrites_the_curation_file(seed_config: Path, themes):
     before = CURATION_FILE.read_bytes()
     stat = CURATION_FILE.stat()
-    papers = load_review(digests=[SEED_DIGEST])["papers"]
+    papers = load_review(seed_config, digests=[SEED_DIGEST])["papers"]
     curation = load_curation(CURATION_FILE, set(papers["paper_id"]), set(themes.ids))
     classify_papers(papers, themes, curation)
     assert hashlib.sha256(CURATION_FILE.read_bytes()).digest() == hashlib.sha256(before).digest()

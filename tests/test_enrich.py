@@ -25,8 +25,8 @@ def papers_of(*titles: str) -> pd.DataFrame:
     return pd.DataFrame({"paper_id": [make_paper_id(t) for t in titles], "title": list(titles), "abstract": ""})
 
 
-def test_seed_matches_exactly_with_authors_in_order():
-    review = load_review(ROOT / "review.toml")
+def test_seed_matches_exactly_with_authors_in_order(seed_config: Path):
+    review = load_review(seed_config)
     assert (review.enrichment.matches["match"] == "exact").all()
     authors = review["authors"]
     think = review["papers"].set_index("title").loc[PTR, "paper_id"]
@@ -73,8 +73,8 @@ def test_date_parts(published, arxiv_id, expected):
     assert date_parts(published, arxiv_id) == expected
 
 
-def test_missing_date_comes_from_the_arxiv_id():
-    papers = load_review(ROOT / "review.toml")["papers"].set_index("arxiv_id")
+def test_missing_date_comes_from_the_arxiv_id(seed_config: Path):
+    papers = load_review(seed_config)["papers"].set_index("arxiv_id")
     assert papers.loc["2405.17965", "published"] == ""
     assert (papers.loc["2405.17965", "year"], papers.loc["2405.17965", "month"]) == (2024, 5)
 
@@ -86,8 +86,8 @@ def test_broken_cache_line_is_an_error_with_its_line(tmp_path: Path):
         load_metadata_cache(cache)
 
 
-def test_enrich_offline_reports_matches(tmp_path: Path):
-    result = subprocess.run([sys.executable, "-m", "litreview", "enrich"], cwd=ROOT, capture_output=True, text=True)
+def test_enrich_offline_reports_matches(seed_config: Path):
+    result = subprocess.run([sys.executable, "-m", "litreview", "enrich"], cwd=seed_config.parent, capture_output=True, text=True)
     assert result.returncode == 0 and "97 of 97 papers matched" in result.stdout
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from litreview import load_review
 from litreview.analysis.findings import extract_findings, sentence_findings
-
-from .conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -48,8 +48,8 @@ def test_numbers_that_are_not_findings(sentence: str):
     assert sentence_findings(sentence) == []
 
 
-def test_findings_quote_their_sentence_from_the_abstract():
-    papers = load_review(ROOT / "review.toml")["papers"]
+def test_findings_quote_their_sentence_from_the_abstract(seed_config: Path):
+    papers = load_review(seed_config)["papers"]
     findings = extract_findings(papers)
     abstracts = papers.set_index("paper_id")["abstract"]
     assert len(findings) > 30

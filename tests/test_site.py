@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from html.parser import HTMLParser
@@ -144,12 +143,11 @@ def elements(page: Path) -> list[tuple[str, dict]]:
     return parser.tags
 
 
-def test_hostile_text_shows_literally(hostile_site):
+def test_no_hostile_text_becomes_an_element_anywhere_in_the_site(hostile_site):
+    """The whole site (landing, notebooks, catalog, bibliography...); the paper pages' headings and the
+    catalog are also checked in a tiny Sphinx project, test_sphinx_pages.py."""
     root, _ = hostile_site
     html_dir = root / "docs" / "_build" / "html"
-    page = next(p for p in (html_dir / "_generated" / "papers").glob("*.html") if "onerror" in p.read_text())
-    assert html.escape("<img src=x") in page.read_text(encoding="utf-8")
-    assert h1_text(page).startswith("<img src=x onerror=") and "{{ 7*7 }}" in h1_text(page)
     for built in html_dir.rglob("*.html"):
         for tag, attrs in elements(built):
             assert tag not in ("iframe", "embed", "object"), built

@@ -19,8 +19,8 @@ from .conftest import ROOT, SEED_DIGEST, digest_text, long_abstract
 HOSTILE_DIGEST = ROOT / "tests" / "data" / "hostile-digest.txt"
 
 
-def test_seed_tables_shape_and_columns():
-    review = load_review(digests=[SEED_DIGEST])
+def test_seed_tables_shape_and_columns(seed_config: Path):
+    review = load_review(seed_config, digests=[SEED_DIGEST])
     for name, table in TABLES.items():
         assert list(review[name].columns) == table.column_names
     papers = review["papers"]
@@ -31,8 +31,8 @@ def test_seed_tables_shape_and_columns():
     assert set(papers["title_digest"]) == set(papers["abstract_digest"]) == {SEED_DIGEST.name}
 
 
-def test_links_drop_sentence_punctuation_and_are_classified():
-    review = load_review(digests=[SEED_DIGEST])
+def test_links_drop_sentence_punctuation_and_are_classified(seed_config: Path):
+    review = load_review(seed_config, digests=[SEED_DIGEST])
     links = review["links"]
     assert not links["url"].str.endswith((".", ")", ",")).any()
     assert "https://wuw2019.github.io/R-AMT/" in set(links["url"])
@@ -72,9 +72,9 @@ def test_classify_url(url: str, kind: str):
     assert classify_url(url) == kind
 
 
-def test_two_runs_write_byte_identical_files(tmp_path: Path):
+def test_two_runs_write_byte_identical_files(seed_config: Path, tmp_path: Path):
     for run in ("a", "b"):
-        write_tables(load_review(digests=[SEED_DIGEST]).tables, tmp_path / run)
+        write_tables(load_review(seed_config, digests=[SEED_DIGEST]).tables, tmp_path / run)
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == sorted(f"{t}.{ext}" for t in TABLES for ext in ("csv", "parquet"))
     match, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", names, shallow=False)
@@ -82,8 +82,8 @@ def test_two_runs_write_byte_identical_files(tmp_path: Path):
 
 
 @pytest.mark.parametrize("digest", [SEED_DIGEST, HOSTILE_DIGEST], ids=["seed", "hostile"])
-def test_csv_round_trips_exactly(tmp_path: Path, digest: Path):
-    tables = load_review(digests=[digest]).tables
+def test_csv_round_trips_exactly(tmp_path: Path, seed_config: Path, digest: Path):
+    tables = load_review(seed_config, digests=[digest]).tables
     write_tables(tables, tmp_path)
     for name, table in TABLES.items():
         pd.testing.assert_frame_equal(read_table_csv(tmp_path / f"{name}.csv", table), tables[name])

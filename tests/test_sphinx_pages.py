@@ -1,0 +1,81 @@
+"""Site features in tiny real Sphinx projects (as sphinxcontrib-bibtex tests its features): a conf.py that
+calls litreview's `configure`, a review.toml beside it, a bib, and only the pages the feature needs.
+Seconds instead of the whole site's build; the whole site is still built by test_site.py."""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from litreview import load_review
+from litreview.analysis.related import compute_related_papers
+from litreview.bib.outputs import write_bib_outputs
+from litreview.site.catalog import render_catalog
+from litreview.site.paper_pages import generate_paper_pages
+
+from .conftest import ROOT
+from .test_site import elements, h1_text
+
+CONF = "from litreview.site.sphinx_conf import configure\n\nconfigure(globals())\n"
+
+
+def sphinx_build(docs: Path) -> subprocess.CompletedProcess:
+    """A real Sphinx build of `docs` into docs/_build/html, in a process of its own."""
+    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(docs), str(docs / "_build" / "html")],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess, dict[str, str]]:
+    """The paper pages and catalog of the hostile digest, built by Sphinx: (HTML folder, build result, titles by paper id)."""
+    root = tmp_path_factory.mktemp("hostile-pages")
+    (root / "data" / "digests").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "data" / "hostile-digest.txt", root / "data" / "digests" / "hostile.txt")
+    (root / "review.toml").write_text('[review]\ntitle = "Hostile <b>pages</b> {{ x }}"\n'
+                                      '[[digests]]\npath = "data/digests/hostile.txt"\ndate = "2025-03-12"\n')
+    review = load_review(root / "review.toml")
+    write_bib_outputs(review, root / "bib")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(CONF)
+    (docs / "index.md").write_text("# Pages\n\n```{toctree}\ncatalog\n```\n")
+    theme_titles = {"cot": "Chain <of> thought", "hallucination": "Hallucination", "forgetting": "Forgetting"}
+    generate_paper_pages(review.tables, compute_related_papers(review["papers"]), theme_titles, docs / "papers")
+    (docs / "catalog.md").write_text(render_catalog(review["papers"], review["authors"], review["paper_themes"], theme_titles))
+    titles = dict(zip(review["papers"]["paper_id"], review["papers"]["title"]))
+    return docs / "_build" / "html", sphinx_build(docs), titles
+
+
+def test_builds_without_warnings(hostile_pages):
+    _, result, titles = hostile_pages
+    assert len(titles) == 3
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_hostile_titles_are_the_headings_literally(hostile_pages):
+    html_dir, _, titles = hostile_pages
+    for paper_id, title in titles.items():
+        assert h1_text(html_dir / "papers" / f"{paper_id}.html") == " ".join(title.split())
+    page = next(p for p in (html_dir / "papers").glob("*.html") if "onerror" in p.read_text(encoding="utf-8"))
+    assert html.escape("<img src=x") in page.read_text(encoding="utf-8")
+    assert h1_text(page).startswith("<img src=x onerror=") and "{{ 7*7 }}" in h1_text(page)
+
+
+def test_no_hostile_text_becomes_an_element(hostile_pages):
+    html_dir, _, _ = hostile_pages
+    built = sorted(html_dir.rglob("*.html"))
+    assert [p.name for p in built if p.parent.name != "papers"] == ["catalog.html", "genindex.html", "index.html", "search.html"]
+    for page in built:
+        for tag, attrs in elements(page):
+            assert tag not in ("iframe", "embed", "object"), page
+            assert not any(name.startswith("on") for name in attrs), (page, tag, attrs)
+            assert not str(attrs.get("href", "")).startswith("javascript:"), page
+            assert "example" not in str(attrs.get("src", "")), page
+    catalog = (html_dir / "catalog.html").read_text(encoding="utf-8")
+    assert html.escape('<script>alert("x")</script>', quote=False) not in catalog  # abstracts are not in the catalog
+    assert "&lt;img src=x onerror=" in catalog
