@@ -83,15 +83,15 @@ def mixed() -> pd.DataFrame:
                       make_expected.tricky_papers()], ignore_index=True)
 
 
-def test_seed_scores_paper_themes_and_explanations_are_unchanged(themes):
+def test_seed_scores_paper_themes_and_explanations_are_unchanged(themes, seed_config):
     from litreview import load_review
 
-    review = load_review(ROOT / "review.toml")
+    review = load_review(seed_config)
     seed = review["papers"][["paper_id", "title", "abstract"]]
     assert csv(score_papers(seed, themes)) == expected("seed-scores.csv")
     assert csv(classify_papers(seed, themes, review.curation)) == expected("seed-paper-themes.csv")
     # Explanations name the curation file; the stored ones name it relative to the checkout.
-    explained = make_expected.explain_all(seed, themes, review.curation).replace(f"{ROOT}/", "")
+    explained = make_expected.explain_all(seed, themes, review.curation).replace(f"{seed_config.parent}/", "")
     assert explained == expected("seed-explain.txt")
 
 

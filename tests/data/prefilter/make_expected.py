@@ -52,9 +52,10 @@ def tricky_papers() -> pd.DataFrame:
 
 
 def digest_papers(path: Path) -> pd.DataFrame:
-    from litreview import load_review
+    from litreview.pipeline import build_review, load_digests_from_paths
 
-    return load_review(digests=[path])["papers"][["paper_id", "title", "abstract"]]
+    # Without a review config: nothing is cached into the checkout's build/ folder.
+    return build_review(None, load_digests_from_paths([path]))["papers"][["paper_id", "title", "abstract"]]
 
 
 def explain_all(papers: pd.DataFrame, themes, curation=None) -> str:
