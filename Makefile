@@ -10,6 +10,7 @@ site: $(STAMP)
 	$(BIN)/litreview build
 
 test: $(STAMP) system-deps
+	$(BIN)/ruff check litreview tests benchmarks docs/conf.py
 	$(BIN)/litreview bib --check
 	$(BIN)/python -m pytest
 

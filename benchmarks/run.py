@@ -118,7 +118,7 @@ def measure(sizes: list[int], repeats_small: int, scratch: Path, timeout: float,
                 todo = [stage for stage in stages if not size_rows[stage.key].problem and repeat(size_rows[stage.key], round_)]
                 if not todo:
                     break
-                results = pool.map(lambda stage: run_child(stage, n, digest, scratch, timeout), todo)
+                results = pool.map(lambda stage, n=n, digest=digest: run_child(stage, n, digest, scratch, timeout), todo)
                 for stage, result in zip(todo, results):
                     row = size_rows[stage.key]
                     row.runs.append(result)
@@ -154,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark litreview's stages against floors measured in the same run.")
     parser.add_argument("--sizes", type=parse_sizes, help=f"comma-separated paper counts (default: {','.join(map(str, DEFAULT_SIZES))})")
     parser.add_argument("--quick", action="store_true", help=f"tiny sizes ({','.join(map(str, QUICK_SIZES))}) and one run each: do the scripts work?")
-    parser.add_argument("--repeats", type=int, help=f"runs per measurement (default 3, 1 with --quick); above N={MAX_SIZE_FOR_REPEATS:,}, 1 for a stage whose first run took {CHEAP_RUN_SECONDS:g} s or more")
-    parser.add_argument("--jobs", type=int, default=1, help="measurements side by side (default 1); above 1 only to check that the scripts work, the timings are then not comparable")
+    parser.add_argument("--repeats", type=int, help=f"runs per measurement (default 3, 1 with --quick); above N={MAX_SIZE_FOR_REPEATS:,}, "
+                        f"1 for a stage whose first run took {CHEAP_RUN_SECONDS:g} s or more")
+    parser.add_argument("--jobs", type=int, default=1, help="measurements side by side (default 1); above 1 only to check that the scripts work, "
+                        "the timings are then not comparable")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is abandoned (default: %(default)s)")
     parser.add_argument("--verbose", "-v", action="store_true", help="log each run to stderr as it finishes")
     args = parser.parse_args(argv)
@@ -173,17 +175,20 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = [
         f"litreview benchmarks: synthetic digests (benchmarks/synth.py, seed 0), sizes {', '.join(f'{n:,}' for n in sizes)}",
-        f"wall = median of {repeats} fresh process(es) (above N={MAX_SIZE_FOR_REPEATS:,}: 1 when the first took {CHEAP_RUN_SECONDS:g} s or more; see 'runs'); imports and input preparation excluded.",
+        f"wall = median of {repeats} fresh process(es) (above N={MAX_SIZE_FOR_REPEATS:,}: 1 when the first took "
+        f"{CHEAP_RUN_SECONDS:g} s or more; see 'runs'); imports and input preparation excluded.",
         f"peak MB = peak RSS of the measuring process ({peak_how}, interpreter and imports included; largest of its runs).",
         "ratio = wall / wall of the stage's floor at the same N, in this run. Sphinx rows only up to N=1,000.",
         "At small N, fixed costs (pandas/pyarrow modules imported on first use, regex compilation) dominate µs/paper.",
-        *([f"--jobs {args.jobs}: measurements ran side by side, so these timings are NOT comparable (a check that the scripts work)."] if args.jobs > 1 else []),
+        *([f"--jobs {args.jobs}: measurements ran side by side, so these timings are NOT comparable (a check that the scripts work)."]
+          if args.jobs > 1 else []),
         "",
         *format_table(rows),
         "",
         *format_budgets(budgets(rows)),
     ]
-    notes = sorted({f"{row.stage.label}: {r['note']}" for row in rows for r in row.runs if r.get("status") == "ok" and r.get("note") and "MB of BibTeX" not in r["note"]})
+    notes = sorted({f"{row.stage.label}: {r['note']}" for row in rows for r in row.runs
+                    if r.get("status") == "ok" and r.get("note") and "MB of BibTeX" not in r["note"]})
     if notes:
         lines += ["", *notes]
     lines += ["", f"total benchmark time {time.perf_counter() - started:.0f} s ({sys.executable}, Python {sys.version.split()[0]})"]

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow
 
-from .fileio import write_parquet_atomic
 from .analysis.related import compute_related_papers
+from .fileio import write_parquet_atomic
 from .themes.rules import SCORE_DTYPES, ThemeSet, score_papers
 
 LIBRARY = Path(__file__).resolve().parent
@@ -49,7 +49,7 @@ def theme_scores(papers: pd.DataFrame, themes: ThemeSet, store: Path | None) -> 
         return score_papers(papers, themes)
     salt = hashlib.sha256(library_digest() + definitions.read_bytes()).digest()
     titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
-    keys = [hashlib.sha256(salt + f"{t}\0{a}".encode("utf-8")).hexdigest()[:32] for t, a in zip(titles, abstracts)]
+    keys = [hashlib.sha256(salt + f"{t}\0{a}".encode()).hexdigest()[:32] for t, a in zip(titles, abstracts)]
     dtypes = {"key": "str"} | {c: t for c, t in SCORE_DTYPES.items() if c != "paper_id"}
     try:
         stored = pd.read_parquet(store)

@@ -11,15 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .analysis.synthesis import describe_status
 from .bib.keys import PROVISIONAL
 from .config import DEFAULT_CONFIG, ReviewConfig, add_digest, load_config, parse_date
 from .errors import LitreviewError
 from .fileio import write_tables
 from .pipeline import Review, date_from_name, load_digests_from_config, load_review
 from .records.model import DatedDigest, Digest, Revision
-from .analysis.synthesis import describe_status
-from .sources.hf_digest import load_digest
 from .records.tables import find_revisions
+from .sources.hf_digest import load_digest
 
 
 def preview(text: str, width: int = 60) -> str:
@@ -252,7 +252,8 @@ def cmd_enrich(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"asked arXiv about {len(titles)} paper(s): {len(result.found)} found and saved to {cache.name}, {len(result.not_found)} not found, {len(result.failed)} failed")
+    print(f"asked arXiv about {len(titles)} paper(s): {len(result.found)} found and saved to {cache.name}, "
+          f"{len(result.not_found)} not found, {len(result.failed)} failed")
     for title, reason in result.failed:
         print(f"  failed: {preview(title)}: {reason}")
     return 1 if result.failed else 0
@@ -272,8 +273,8 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .themes.evaluate import format_evaluation
     from .analysis.summaries import compute_evaluation
+    from .themes.evaluate import format_evaluation
 
     review = load_review(args.config)
     labels = args.labels or review.config.labels_file

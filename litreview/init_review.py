@@ -19,8 +19,8 @@ from .config import DEFAULT_CONFIG, add_digest, load_config, parse_date
 from .errors import LitreviewError
 from .fileio import write_text_atomic
 from .markup import escape_markdown
-from .pipeline import DEFAULT_THEMES
 from .notebooks.pages import THEME_TEMPLATE
+from .pipeline import DEFAULT_THEMES
 from .themes.rules import load_themes
 
 SKELETON = Path(__file__).resolve().parent / "templates" / "review"

@@ -98,7 +98,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subpro
     root = tmp_path_factory.mktemp("hostile-site")
     (root / "data" / "digests").mkdir(parents=True)
     shutil.copy(ROOT / "tests" / "data" / "hostile-digest.txt", root / "data" / "digests" / "2025-03-12-hostile.txt")
-    (root / "review.toml").write_text('[review]\ntitle = "Hostile <b>review</b> {{ x }}"\n[[digests]]\npath = "data/digests/2025-03-12-hostile.txt"\ndate = "2025-03-12"\n')
+    (root / "review.toml").write_text('[review]\ntitle = "Hostile <b>review</b> {{ x }}"\n'
+                                      '[[digests]]\npath = "data/digests/2025-03-12-hostile.txt"\ndate = "2025-03-12"\n')
     shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("_build", "_generated"))
     return root, run_litreview("build", cwd=root)
 

@@ -22,9 +22,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from litreview.errors import ConfigError
 from litreview.enrich import arxiv
 from litreview.enrich.arxiv import CACHE_KEYS, append_to_cache, fetch_arxiv_records
+from litreview.errors import ConfigError
 
 DATA = Path(__file__).parent / "data" / "arxiv"
 PTR = "Think Thrice Before You Act: Progressive Thought Refinement in Large Language Models"

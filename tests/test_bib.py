@@ -17,8 +17,8 @@ from pybtex.database import parse_string as pybtex_parse
 
 from litreview import load_review
 from litreview.bib.entries import build_library, write_bibtex
-from litreview.bib.outputs import check_bib, consumer_problems
 from litreview.bib.latex import bibtex_text, needs_case_protection, normalise_space
+from litreview.bib.outputs import check_bib, consumer_problems
 
 from .conftest import ROOT, digest_text, long_abstract
 

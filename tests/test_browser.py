@@ -64,7 +64,8 @@ def seed(seed_site, browser) -> Iterator[tuple[Watched, str, int]]:
     server.shutdown()
 
 
-PAGES = ["index.html", "_generated/notebooks/01-forgetting.html", "_generated/papers/p75348b5ee1a3.html", "_generated/catalog.html", "_generated/notebooks/00-overview.html"]
+PAGES = ["index.html", "_generated/notebooks/01-forgetting.html", "_generated/papers/p75348b5ee1a3.html", "_generated/catalog.html",
+         "_generated/notebooks/00-overview.html"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -17,8 +17,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from .conftest import ROOT, copy_review
 
 DOCUMENTS = [ROOT / "README.md", ROOT / "docs" / "guide.md"]

@@ -6,8 +6,8 @@ import nbformat
 import pytest
 from pybtex.database import BibliographyData, Entry, Person
 
-from litreview.notebooks.exports import load_bibliography, readable_notebook
 from litreview.notebooks.execute import execute_notebook
+from litreview.notebooks.exports import load_bibliography, readable_notebook
 
 from .conftest import ROOT
 

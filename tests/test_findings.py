@@ -14,7 +14,8 @@ from litreview.analysis.findings import extract_findings, sentence_findings
     ("sentence", "expected"),
     [
         (
-            "Experimental results show that PTR significantly enhances LLM performance across ten diverse tasks (avg. from 49.6% to 53.5%) without task-specific fine-tuning.",
+            "Experimental results show that PTR significantly enhances LLM performance across ten diverse tasks "
+            "(avg. from 49.6% to 53.5%) without task-specific fine-tuning.",
             [("from 49.6% to 53.5%", "performance")],
         ),
         (

@@ -42,7 +42,7 @@ def own_review(tmp_path_factory: pytest.TempPathFactory):
 
 def test_init_writes_only_what_people_edit(own_review):
     root, _ = own_review
-    made = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.relative_to(root).parts[0] in {"build", "bib"}
+    made = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[0] not in {"build", "bib"}
                   and "_build" not in p.parts and "_generated" not in p.parts)
     assert made == [".gitignore", "data/curation.toml", "data/digests/2025-05-20-other-review-digest.txt", "docs/bibliography.md",
                     "docs/conf.py", "docs/index.md", "docs/methods.md", "notebooks/01-forgetting.ipynb",

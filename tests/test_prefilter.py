@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litreview.themes.prefilter import Prefilter, engines_agree_on
-from litreview.themes.rules import ThemeSet, classify_papers, explain_paper, load_themes, score_papers
+from litreview.themes.rules import ThemeSet, classify_papers, load_themes, score_papers
 from litreview.themes.sentences import SentenceIndex
 
 from .conftest import ROOT

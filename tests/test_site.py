@@ -160,7 +160,8 @@ def test_downloads_and_data_dictionary(seed_site):
     root, _ = seed_site
     html_dir = root / "docs" / "_build" / "html"
     downloads = (html_dir / "_generated" / "downloads.html").read_text(encoding="utf-8")
-    for name in ("review.bib", "review.json", "forgetting.bib", "papers.csv", "papers.parquet", "01-forgetting.ipynb", "01-forgetting.html", "01-forgetting.py"):
+    for name in ("review.bib", "review.json", "forgetting.bib", "papers.csv", "papers.parquet",
+                 "01-forgetting.ipynb", "01-forgetting.html", "01-forgetting.py"):
         assert name in downloads, name
     # The exported notebooks run on another machine: no path of this one is baked into them.
     for exported in (root / "docs" / "_generated" / "downloads" / "notebooks").glob("*.*"):

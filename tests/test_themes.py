@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from litreview import ConfigError, LitreviewError, make_paper_id
-from litreview.themes.sentences import split_sentences
 from litreview.themes.rules import (
     PAPER_THEMES_COLUMNS,
     classify_papers,
@@ -18,6 +17,7 @@ from litreview.themes.rules import (
     phrase_regex,
     score_papers,
 )
+from litreview.themes.sentences import split_sentences
 
 from .conftest import ROOT
 

@@ -20,7 +20,8 @@ FINDING = re.compile(
     rf"(?:from\s+{_PERCENT}\s+to\s+{_PERCENT}"  # from 49.6% to 53.5%
     rf"|from\s+{_NUMBER}\s+to\s+{_NUMBER}(?=\s*(?:\\?%|percent|points?|accuracy|on|in|\.|,))"  # from 0.45 to 0.61 ...
     rf"|{_PERCENT}(?:\s*(?:-|–|to)\s*{_PERCENT})?"  # 39% or 10%-20%
-    rf"|(?:up\s+to\s+|over\s+|nearly\s+|about\s+|by\s+)?{_NUMBER}(?:[x×](?:\s*(?:-|–|to)\s*{_NUMBER}[x×])?|-fold|\s+times)(?![\w×])(?!\s*\d)"  # 3.2x, 20x-200x, 5 times
+    # 3.2x, 20x-200x, 5 times
+    rf"|(?:up\s+to\s+|over\s+|nearly\s+|about\s+|by\s+)?{_NUMBER}(?:[x×](?:\s*(?:-|–|to)\s*{_NUMBER}[x×])?|-fold|\s+times)(?![\w×])(?!\s*\d)"
     rf"|\br\s*=\s*0?\.\d+)",  # correlations
     re.IGNORECASE,
 )

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..records.model import DatedDigest
 from ..enrich.metadata import authors_by_paper
 from ..markup import escape_markdown
+from ..records.model import DatedDigest
 
 if TYPE_CHECKING:  # pipeline imports this module; evaluate is imported only when a review is evaluated
     from ..pipeline import Review
@@ -73,7 +73,8 @@ def compute_papers_by_month(papers: pd.DataFrame) -> pd.DataFrame:
 def compute_categories(papers: pd.DataFrame) -> pd.DataFrame:
     """Papers per arXiv primary category ('unknown' where there is none)."""
     categories = papers["primary_category"].replace("", "unknown")
-    return categories.value_counts().rename_axis("primary_category").rename("papers").reset_index().sort_values(["papers", "primary_category"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    counts = categories.value_counts().rename_axis("primary_category").rename("papers").reset_index()
+    return counts.sort_values(["papers", "primary_category"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def theme_papers(tables: dict[str, pd.DataFrame], theme: str) -> pd.DataFrame:

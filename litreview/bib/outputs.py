@@ -16,9 +16,9 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 from pybtex.database import parse_string as pybtex_parse_string
 from pybtex.exceptions import PybtexError
 
-from .keys import PROVISIONAL, upgradable
 from ..fileio import write_text_atomic
 from ..pipeline import Review, bibliography
+from .keys import PROVISIONAL, upgradable
 
 
 def write_bib_outputs(review: Review, bib_dir: Path) -> list[Path]:

@@ -135,7 +135,8 @@ def enrich_papers(papers: pd.DataFrame, cache: pd.DataFrame) -> Enrichment:
     enriched = papers.reset_index(drop=True).copy()
     for column in ("arxiv_id", "published", "primary_category", "venue"):
         enriched[column] = facts[column].where(facts[column].notna(), None).astype("string").fillna("")
-    years, months = zip(*(date_parts(p or None, a or None) for p, a in zip(enriched["published"].tolist(), enriched["arxiv_id"].tolist()))) if len(enriched) else ((), ())
+    dates = zip(enriched["published"].tolist(), enriched["arxiv_id"].tolist())
+    years, months = zip(*(date_parts(p or None, a or None) for p, a in dates)) if len(enriched) else ((), ())
     enriched["year"] = pd.array(years, dtype="Int64")
     enriched["month"] = pd.array(months, dtype="Int64")
     authors = [

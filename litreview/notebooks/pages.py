@@ -15,11 +15,11 @@ from pathlib import Path
 
 import nbformat
 
+from ..analysis.synthesis import Discussion, discuss, notebook_parameters, notebook_prose, prose_as_parameter
 from ..errors import ConfigError
 from ..markup import escape_markdown
-from .execute import prepare_notebook
-from ..analysis.synthesis import Discussion, discuss, notebook_parameters, notebook_prose, prose_as_parameter
 from ..themes.rules import ThemeSet
+from .execute import prepare_notebook
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "notebooks"
 OVERVIEW = TEMPLATES / "00-overview.ipynb"

@@ -35,8 +35,10 @@ PAPERS = Table(
         Column("paper_id", "string", "Stable id: 'p' + 12 hex digits of the SHA-1 of the normalised title (NFKC, case-folded, single spaces)."),
         Column("title", "string", "The title exactly as written in the newest digest that lists the paper (see title_digest)."),
         Column("abstract", "string", "The abstract exactly as written (raw LaTeX kept) in the newest digest that has one; empty when none had."),
-        Column("title_digest", "string", "File name of the digest the title was taken from: the newest listing the paper (by date, then order in review.toml)."),
-        Column("abstract_digest", "string", "File name of the digest the abstract was taken from: the newest with an abstract for the paper; empty when none had one."),
+        Column("title_digest", "string", "File name of the digest the title was taken from: the newest listing the paper "
+               "(by date, then order in review.toml)."),
+        Column("abstract_digest", "string", "File name of the digest the abstract was taken from: the newest with an abstract for the paper; "
+               "empty when none had one."),
         Column("arxiv_id", "string", "arXiv identifier without version (e.g. 2410.13413); empty when the paper is not on arXiv or was not matched."),
         Column("published", "string", "Date of the first arXiv version (YYYY-MM-DD); empty when unknown."),
         Column("year", "Int64", "Year of the first version; from the arXiv id's YYMM when the date is unknown."),
@@ -44,7 +46,8 @@ PAPERS = Table(
         Column("primary_category", "string", "arXiv primary category (e.g. cs.CL); empty when unknown."),
         Column("venue", "string", "Peer-reviewed venue when known (e.g. ICLR 2025); empty otherwise."),
         Column("citekey", "string", "Citation key, pinned in bib/citekeys.csv once assigned (e.g. du2024think)."),
-        Column("citekey_status", "string", "'complete' (first author, year, title word: du2024think) or 'provisional' (no authors known: two title words and the year, e.g. semanticentropy2025; 'litreview bib --rekey' upgrades it once the metadata has the authors)."),
+        Column("citekey_status", "string", "'complete' (first author, year, title word: du2024think) or 'provisional' (no authors known: two title "
+               "words and the year, e.g. semanticentropy2025; 'litreview bib --rekey' upgrades it once the metadata has the authors)."),
     ),
     sort_by=(),
 )

@@ -11,14 +11,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..analysis.summaries import compute_prisma_flow
 from ..bib.outputs import write_bib_outputs
 from ..cache import fingerprint, library_digest
 from ..errors import LitreviewError
 from ..fileio import write_bytes_atomic, write_tables, write_text_atomic
 from ..notebooks.execute import NotebookResult, export_notebooks, run_notebooks
-from ..pipeline import Review, evaluations, related_papers
-from ..analysis.summaries import compute_prisma_flow
 from ..notebooks.pages import NotebookPage, plan_notebook_pages, prepare_page
+from ..pipeline import Review, evaluations, related_papers
 from .catalog import render_catalog
 from .pages import render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
 from .paper_pages import generate_paper_pages
@@ -101,7 +101,8 @@ def downloads_page(out: Path) -> str:
             if not what and "tables" in relative:
                 what = f"the {path.stem} table as {path.suffix[1:].upper()} (see the data dictionary)"
             if not what and "notebooks" in relative:
-                what = {".ipynb": "executed notebook", ".html": "executed notebook as standalone HTML", ".py": "notebook as a Python script"}.get(path.suffix, "")
+                what = {".ipynb": "executed notebook", ".html": "executed notebook as standalone HTML",
+                        ".py": "notebook as a Python script"}.get(path.suffix, "")
             files.append((relative, what))
     return render_downloads(files)
 

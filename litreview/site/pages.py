@@ -87,11 +87,13 @@ def render_downloads(files: Sequence[tuple[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_methods(flow: pd.DataFrame, theme_rows: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]], evaluations: Sequence[tuple[str, pd.DataFrame]]) -> str:
+def render_methods(flow: pd.DataFrame, theme_rows: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]],
+                   evaluations: Sequence[tuple[str, pd.DataFrame]]) -> str:
     """The generated part of the methods page: the flow of counts, theme definitions, evaluation."""
     lines = ["## The flow of papers", "", markdown_table(flow), "## Theme definitions", ""]
     for theme_id, title, description, subthemes in theme_rows:
-        lines += [f"### {escape_markdown(title)} (`{theme_id}`)", "", escape_markdown(description), "", "Sub-themes: " + ", ".join(escape_markdown(t) for _, t in subthemes) + ".", ""]
+        names = ", ".join(escape_markdown(t) for _, t in subthemes)
+        lines += [f"### {escape_markdown(title)} (`{theme_id}`)", "", escape_markdown(description), "", f"Sub-themes: {names}.", ""]
     lines += ["## Evaluation of the classifier", ""]
     if not evaluations:
         lines.append("No hand labels are configured for this review, so the classifier is not evaluated here.")

@@ -82,7 +82,7 @@ class Prefilter:
     database: hyperscan.Database | None
 
     @classmethod
-    def of(cls, patterns: list[re.Pattern[str]]) -> "Prefilter":
+    def of(cls, patterns: list[re.Pattern[str]]) -> Prefilter:
         ids: dict[re.Pattern[str], int] = {}
         for pattern in patterns:
             ids.setdefault(pattern, len(ids))

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .curation import Curation
 from ..errors import ConfigError, LitreviewError
 from ..fileio import read_toml
+from .curation import Curation
 from .prefilter import Prefilter
 from .sentences import SentenceIndex
 

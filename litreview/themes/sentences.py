@@ -54,7 +54,7 @@ class SentenceIndex:
     _negatives: dict[tuple, dict[int, list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, titles: list[str], abstracts: list[str], prefilter: Prefilter) -> "SentenceIndex":
+    def of(cls, titles: list[str], abstracts: list[str], prefilter: Prefilter) -> SentenceIndex:
         paper, key, text, span = [], [], [], []
         for i, (title, abstract) in enumerate(zip(titles, abstracts)):
             fields = [(title, [(0, len(title))]), (abstract, split_sentences(abstract))]

@@ -75,7 +75,9 @@ def cases() -> dict[str, str]:
     hostile = digest_papers(HOSTILE_DIGEST)
     mixed = pd.concat([seed, hostile, tricky_papers()], ignore_index=True)
     synth = score_papers(synth_papers(), themes)
-    csv = lambda frame: frame.to_csv(index=False, lineterminator="\n")
+    def csv(frame: pd.DataFrame) -> str:
+        return frame.to_csv(index=False, lineterminator="\n")
+
     return {
         "seed-scores.csv": csv(score_papers(seed, themes)),
         "seed-paper-themes.csv": csv(classify_papers(seed, themes, review.curation)),
