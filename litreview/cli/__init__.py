@@ -1,72 +1,21 @@
-"""The `litreview` command. It alone decides what the user sees; the library only returns data."""
+"""The `litreview` command. It alone decides what the user sees (`reports` builds the lines); the
+library only returns data."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-
-from . import __version__
-from .analysis.synthesis import describe_status
-from .bib.keys import PROVISIONAL
-from .config import DEFAULT_CONFIG, ReviewConfig, add_digest, load_config, parse_date
-from .errors import LitreviewError
-from .fileio import write_tables
-from .pipeline import Review, date_from_name, load_digests_from_config, load_review
-from .records.model import DatedDigest, Digest, Revision
-from .records.tables import find_revisions
-from .sources.hf_digest import load_digest
-
-
-def preview(text: str, width: int = 60) -> str:
-    return repr(text if len(text) <= width else text[: width - 1] + "…")
-
-
-def format_report(path: str, digest: Digest) -> list[str]:
-    """The reconciliation of one digest: every paragraph is in a paper or listed as skipped."""
-    lines = [
-        f"{path}: {digest.paragraphs} paragraphs: {len(digest.papers)} papers, "
-        f"{len(digest.missing_abstracts)} without abstract, {len(digest.duplicates)} duplicates, "
-        f"{len(digest.chrome)} page chrome, {len(digest.problems)} other skipped",
-    ]
-    lines += [f"  {path}:{p.line}: paper without an abstract: {preview(p.title)}" for p in digest.missing_abstracts]
-    lines += [f"  {path}:{s.line}: skipped ({s.reason}): {preview(s.text)}" for s in digest.skipped]
-    status = "ok" if digest.paragraphs == digest.accounted_paragraphs else "PARAGRAPHS UNACCOUNTED FOR"
-    lines.append(f"  reconciliation: {digest.accounted_paragraphs} of {digest.paragraphs} paragraphs accounted for ({status})")
-    return lines
-
-
-def format_revision(revision: Revision, where: str) -> str:
-    """One line saying which text of a paper seen again a newer digest changed, and what it replaces."""
-    said = f"  {where}:{revision.line}: paper {revision.paper_id} {preview(revision.title)}"
-    replaced = f"{revision.replaced_digest} ({revision.replaced_date or 'undated'})"
-    if revision.kind == "added abstract":
-        return f"{said} has an abstract now: the listing in {replaced} had none"
-    return f"{said} has a revised {revision.kind}: the newer text replaces the one from {replaced}"
-
-
-def revisions_of(digests: Sequence[DatedDigest], name: str, shown: dict[str, str]) -> list[str]:
-    """The revisions that digest `name` brings or undergoes, each with the path of the digest revising."""
-    return [format_revision(r, shown.get(r.digest, r.digest)) for r in find_revisions(digests) if name in (r.digest, r.replaced_digest)]
-
-
-def compare_with_review(path: str, digest: Digest, date: str | None, config: ReviewConfig, review: Sequence[DatedDigest]) -> list[str]:
-    """What `digest` would change in the review's papers (or, if it is one of the review's, changes)."""
-    shown = {source.name: source.path for source in config.digests}
-    own = [source.name for source in config.digests if config.digest_path(source).resolve() == Path(path).resolve()]
-    if own:
-        lines = revisions_of(review, own[0], shown)
-    else:
-        # Not given a date, the digest counts as the newest: it is being checked before it is added.
-        date = date or date_from_name(Path(path)) or max((dated.date for dated in review), default="")
-        name = digest.name if digest.name not in shown else path
-        shown[name] = path
-        lines = revisions_of([*review, DatedDigest(replace(digest, name=name), date)], name, shown)
-    return [f"  compared with the {len(review)} digest(s) of {config.path.name}: {len(lines)} revised text(s)", *lines]
+from .. import __version__
+from ..bib.keys import PROVISIONAL
+from ..config import DEFAULT_CONFIG, add_digest, load_config, parse_date
+from ..errors import LitreviewError
+from ..fileio import write_tables
+from ..pipeline import load_digests_from_config, load_review
+from ..sources.hf_digest import load_digest
+from .reports import compare_with_review, format_report, preview, print_theme_status, report_matches, report_provisional, report_upgrades, revisions_of
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -118,25 +67,11 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .init_review import init_review
+    from ..init_review import init_review
 
     written = init_review(args.dir, args.digest, args.date, args.title, args.themes)
     print(f"created the review {args.dir} ({len(written)} files); next: cd {args.dir} && litreview build")
     return 0
-
-
-def print_theme_status(review: Review) -> int:
-    """A line per theme (papers, discussed, not yet discussed) and what the curator should fix."""
-    from .notebooks.pages import plan_notebook_pages, theme_discussions
-
-    pages = plan_notebook_pages(review.themes, review.config.root / "notebooks")
-    problems = 0
-    for discussion in theme_discussions(review.tables, review.themes, pages):
-        print(describe_status(discussion))
-        for problem in discussion.problems:
-            print(f"  {discussion.theme.id}: {problem}")
-        problems += len(discussion.problems)
-    return problems
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -145,7 +80,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site.build import SitePaths, build_site, check_site_sources
+    from ..site.build import SitePaths, build_site, check_site_sources
 
     check_site_sources(SitePaths(load_config(args.config).root))  # before anything is written
     review = load_review(args.config)
@@ -162,8 +97,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_bib(args: argparse.Namespace) -> int:
-    from .bib.outputs import check_bib, write_bib_outputs
-    from .pipeline import build_review, pins_to_keep
+    from ..bib.outputs import check_bib, write_bib_outputs
+    from ..pipeline import build_review, pins_to_keep
 
     config = load_config(args.config)
     upgrade = args.rekey == []  # `--rekey` without ids: every provisional key that can be upgraded
@@ -190,44 +125,6 @@ def cmd_bib(args: argparse.Namespace) -> int:
     return 0
 
 
-def report_upgrades(before: pd.DataFrame, after: pd.DataFrame) -> None:
-    """Each provisional key before `bib --rekey`, and what became of it."""
-    provisional = before[before["status"] == PROVISIONAL]
-    if not len(provisional):
-        print("no provisional citation keys: nothing to upgrade")
-    for paper_id, old in zip(provisional["paper_id"].tolist(), provisional["citekey"].tolist()):
-        if after.at[paper_id, "status"] == PROVISIONAL:
-            print(f"{paper_id}: {old} stays provisional (no authors in the metadata)")
-        else:
-            print(f"{paper_id}: {old} -> {after.at[paper_id, 'citekey']}")
-
-
-def report_provisional(review: Review, upgradable_too: bool) -> None:
-    """Provisional keys are said, never silent: those waiting for authors, and (unless the caller
-    reports them as problems) those whose authors have arrived."""
-    from .bib.outputs import provisional_keys
-
-    ready, waiting = provisional_keys(review)
-    if waiting:
-        print(f"{len(waiting)} provisional citation key(s), of papers without authors in the metadata "
-              "('litreview enrich --online' may find them; then 'litreview bib --rekey' upgrades the keys):")
-        print("\n".join(f"  {paper_id}: {key}" for paper_id, key in waiting))
-    if ready and upgradable_too:
-        print(f"{len(ready)} provisional citation key(s) can be upgraded now that the metadata has their authors: run 'litreview bib --rekey':")
-        print("\n".join(f"  {paper_id}: {key}" for paper_id, key in ready))
-
-
-def report_matches(review: Review) -> None:
-    """Every fuzzy or missing metadata match is said, never silent."""
-    for row in review.enrichment.fuzzy.itertuples():
-        print(f"fuzzy match ({row.score:.0f}): {preview(row.title)} ~ {preview(row.cache_title)}")
-    unmatched = review.enrichment.unmatched
-    if len(unmatched):
-        print(f"{len(unmatched)} paper(s) not in the metadata cache (run 'litreview enrich --online' where there is a network):")
-        for row in unmatched.itertuples():
-            print(f"  {row.paper_id}: {preview(row.title)}")
-
-
 def cmd_enrich(args: argparse.Namespace) -> int:
     review = load_review(args.config)
     if not args.online:
@@ -237,7 +134,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
         return 0
     import httpx
 
-    from .enrich.arxiv import append_to_cache, fetch_arxiv_records
+    from ..enrich.arxiv import append_to_cache, fetch_arxiv_records
 
     cache = review.config.metadata_cache
     titles = list(review.enrichment.unmatched["title"])
@@ -260,7 +157,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
-    from .themes.rules import explain_paper
+    from ..themes.rules import explain_paper
 
     review = load_review(args.config)
     if args.explain:
@@ -273,8 +170,8 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .analysis.summaries import compute_evaluation
-    from .themes.evaluate import format_evaluation
+    from ..analysis.summaries import compute_evaluation
+    from ..themes.evaluate import format_evaluation
 
     review = load_review(args.config)
     labels = args.labels or review.config.labels_file
@@ -287,8 +184,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
-    from .notebooks.execute import export_notebooks, run_notebooks
-    from .notebooks.pages import plan_notebook_pages, prepare_page
+    from ..notebooks.execute import export_notebooks, run_notebooks
+    from ..notebooks.pages import plan_notebook_pages, prepare_page
 
     review = load_review(args.config)
     config = review.config
