@@ -84,11 +84,12 @@ def load_review(config: str | Path = DEFAULT_CONFIG, digests: Sequence[str | Pat
 
 
 def build_review(config: ReviewConfig | None, digests: Sequence[DatedDigest], pinned: pd.DataFrame | None = None,
-                 use_curation: bool = True, upgrade_provisional: bool = False) -> Review:
+                 use_curation: bool = True, upgrade_provisional: bool = False, keep_results: bool = True) -> Review:
     """Run the stages, in order, on parsed digests. `pinned` replaces the config's citekeys.csv
     (`bib --rekey` drops some pins first); `use_curation=False` ignores the config's curation (it
     names the papers of the review's own digests); `upgrade_provisional` gives the provisional keys
-    of papers whose authors are now known their author-year keys (`bib --rekey` without ids)."""
+    of papers whose authors are now known their author-year keys (`bib --rekey` without ids);
+    `keep_results=False` keeps no theme scores in the review's build/ folder (a `--check` writes nothing)."""
     records = build_tables(digests)
     enrichment = enrich_papers(records["papers"], load_metadata_cache(config.metadata_cache if config else None))
     pins = pin_citekeys(config, enrichment, records["paper_digests"], pinned, upgrade_provisional)
@@ -96,7 +97,8 @@ def build_review(config: ReviewConfig | None, digests: Sequence[DatedDigest], pi
     papers = ordered(keyed, TABLES["papers"])
     themes = load_themes(config.themes_file if config and config.themes_file else DEFAULT_THEMES)
     curation = load_review_curation(config, papers, themes) if use_curation else None
-    scores = cache.theme_scores(papers, themes, config.root / "build" / "theme-scores.parquet" if config else None)
+    store = config.root / "build" / "theme-scores.parquet" if config and keep_results else None
+    scores = cache.theme_scores(papers, themes, store)
     paper_themes = ordered(classify_papers(papers, themes, curation, scores), TABLES["paper_themes"])
     # In the order `litreview tables` lists them: the records' tables first, papers replaced in place.
     tables = {**records, "papers": papers, "authors": ordered(enrichment.authors, TABLES["authors"]), "paper_themes": paper_themes}

@@ -244,3 +244,14 @@ def test_add_lands_even_when_another_digest_of_the_review_cannot_be_compared(rev
         f"litreview: warning: could not compare it with the review's digests: {review_dir / 'data/digests/gone.txt'}: no such file"
     ]
     assert tomllib.loads((review_dir / "review.toml").read_text())["digests"][-1]["path"] == "data/digests/2025-04-01-april.txt"
+
+
+def test_bib_check_writes_nothing(tmp_path: Path):
+    """A --check only reads: not the bibliography, not the theme-score cache of build/."""
+    from .conftest import copy_review, run_litreview
+
+    root = copy_review(tmp_path / "review", docs=False)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = run_litreview("bib", "--check", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

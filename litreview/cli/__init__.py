@@ -103,7 +103,8 @@ def cmd_bib(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     upgrade = args.rekey == []  # `--rekey` without ids: every provisional key that can be upgraded
     pinned = pins_to_keep(config, args.rekey or ())
-    review = build_review(config, load_digests_from_config(config), pinned=pinned, upgrade_provisional=upgrade)
+    review = build_review(config, load_digests_from_config(config), pinned=pinned, upgrade_provisional=upgrade,
+                          keep_results=not args.check)
     if args.check:
         problems = check_bib(review, config.bib_dir)
         for problem in problems:
