@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..analysis.synthesis import Discussion, discuss, notebook_parameters, notebook_prose, prose_as_parameter
+from ..analysis.synthesis import Discussion, ProseSection, discuss, notebook_parameters, notebook_prose, prose_as_parameter
 from ..errors import ConfigError
 from ..markup import escape_markdown
 from ..themes.rules import ThemeSet
@@ -29,7 +29,8 @@ THEME_TEMPLATE = TEMPLATES / "theme.ipynb"
 @dataclass(frozen=True)
 class NotebookPage:
     """One notebook page: its source, the name of its page, the theme it is about (if any), whether
-    the review curates it, and the parameters litreview injects into its executed copy."""
+    the review curates it, the parameters litreview injects into its executed copy, and the prose of a
+    theme page (its sections and the keys they cite; none on a generic page), read once here."""
 
     source: Path
     stem: str
@@ -37,14 +38,17 @@ class NotebookPage:
     curated: bool = False
     parameters: Mapping[str, object] = field(default_factory=dict)
     title: str | None = None  # the Markdown of the first cell of a generic page
+    prose: tuple[ProseSection, ...] = ()
 
 
 def plan_notebook_pages(themes: ThemeSet, notebooks_dir: Path) -> list[NotebookPage]:
     """The overview, one page per theme (in the order of `themes.toml`), then the review's other notebooks."""
     curated: dict[str, Path] = {}
+    prose: dict[str, tuple[ProseSection, ...]] = {}
     others = []
     for path in sorted(Path(notebooks_dir).glob("*.ipynb")) if Path(notebooks_dir).is_dir() else []:
-        theme = notebook_parameters(nbformat.read(path, as_version=4)).get("theme")
+        nb = nbformat.read(path, as_version=4)
+        theme = notebook_parameters(nb).get("theme")
         if theme is None:
             others.append(path)
         elif theme not in themes.ids:
@@ -53,11 +57,11 @@ def plan_notebook_pages(themes: ThemeSet, notebooks_dir: Path) -> list[NotebookP
         elif theme in curated:
             raise ConfigError(f"{path}: theme {theme!r} already has its notebook, {curated[theme].name}; keep one")
         else:
-            curated[theme] = path
+            curated[theme], prose[theme] = path, tuple(notebook_prose(nb))
     pages = [NotebookPage(OVERVIEW, OVERVIEW.stem)]
     for theme in themes.themes:
         if theme.id in curated:
-            pages.append(NotebookPage(curated[theme.id], curated[theme.id].stem, theme.id, curated=True))
+            pages.append(NotebookPage(curated[theme.id], curated[theme.id].stem, theme.id, curated=True, prose=prose[theme.id]))
         else:
             title = f"# {escape_markdown(theme.title)}\n\n{escape_markdown(theme.description)}"
             pages.append(NotebookPage(THEME_TEMPLATE, f"theme-{theme.id}", theme.id, parameters={"theme": theme.id}, title=title))
@@ -72,7 +76,7 @@ def prepare_page(page: NotebookPage, target_dir: Path, fingerprint: str, paramet
     nb = nbformat.read(page.source, as_version=4)
     injected = {**(parameters or {}), **page.parameters}
     if page.theme is not None:
-        injected["prose"] = prose_as_parameter(notebook_prose(nb))
+        injected["prose"] = prose_as_parameter(page.prose)
     if page.title is not None:
         nb.cells[0].source = page.title
     # The prose is Markdown, which jupyter-cache does not hash: the injected code cell carries it,
@@ -82,9 +86,4 @@ def prepare_page(page: NotebookPage, target_dir: Path, fingerprint: str, paramet
 
 def theme_discussions(tables: Mapping[str, object], themes: ThemeSet, pages: list[NotebookPage]) -> list[Discussion]:
     """Each theme's papers against the prose of its page (a generic page has none)."""
-    discussions = []
-    for page in pages:
-        if page.theme is not None:
-            prose = notebook_prose(nbformat.read(page.source, as_version=4)) if page.curated else []
-            discussions.append(discuss(tables, themes[page.theme], prose))
-    return discussions
+    return [discuss(tables, themes[page.theme], page.prose) for page in pages if page.theme is not None]
