@@ -113,12 +113,14 @@ def compute_evaluation(review: Review, labels_path: str | Path, use_curation: bo
 
 
 def render_findings_table(findings: pd.DataFrame) -> str:
-    """Markdown table of findings (number, what it measures, sentence, citation); text is escaped."""
+    """Markdown table of findings, one row per sentence: its numbers, each with what it measures, the
+    sentence, its citation (a sentence with three numbers is shown once). Text is escaped."""
     if findings.empty:
         return "No quantitative claim was found in these abstracts."
-    lines = ["| Number | Measures | Sentence | Paper |", "| --- | --- | --- | --- |"]
-    for row in findings.itertuples():
-        lines.append(f"| {escape_markdown(row.number)} | {escape_markdown(row.measures or '-')} | {escape_markdown(row.sentence)} | {cite([row.citekey])} |")
+    lines = ["| Numbers (what each measures) | Sentence | Paper |", "| --- | --- | --- |"]
+    for (_, sentence), group in findings.groupby(["paper_id", "sentence"], sort=False):
+        numbers = "; ".join(f"{row.number} ({row.measures})" for row in group.itertuples())
+        lines.append(f"| {escape_markdown(numbers)} | {escape_markdown(sentence)} | {cite([group['citekey'].iloc[0]])} |")
     return "\n".join(lines) + "\n"
 
 
