@@ -7,6 +7,7 @@ findings: years, model sizes (7B, 70B), counts of datasets or tasks ("11 dataset
 and dataset names (GSM8K).
 
 What a finding measures is read from the words around it, in this order (the first that gives one):
+
 1. the words right after it: "75.1% ImageNet top-1 accuracy", "45.5% fewer reasoning steps"; a
    share names its whole ("0.019% of model parameters"); a change names what changes ("5%
    improvement in accuracy" measures accuracy); "15% and 24% higher FLOPs reduction" shares it;
