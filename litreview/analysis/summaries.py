@@ -20,8 +20,14 @@ if TYPE_CHECKING:  # pipeline imports this module; evaluate is imported only whe
     from ..themes.evaluate import Evaluation
 
 
+NOT_KNOWN = "not known"  # a missing value: shown as such, and last, never as a category of its own
+FLOW_THEMED, FLOW_UNTHEMED = "papers in at least one theme", "papers in no theme"
+
+
 def compute_prisma_flow(digests: Sequence[DatedDigest], tables: dict[str, pd.DataFrame], theme_ids: Sequence[str]) -> pd.DataFrame:
-    """A PRISMA-style flow of counts: stage, count, note. Every paragraph read is accounted for."""
+    """A PRISMA-style flow of counts: stage, count, note. Every paragraph read is accounted for, and
+    every paper ends in one of two boxes: in at least one of `theme_ids`, or in none. The themes
+    overlap, so they are not steps of the flow (see `overview.compute_theme_sets`)."""
     parsed = [dated.digest for dated in digests]
     paragraphs = sum(d.paragraphs for d in parsed)
     chrome = sum(len(d.chrome) for d in parsed)
@@ -30,7 +36,7 @@ def compute_prisma_flow(digests: Sequence[DatedDigest], tables: dict[str, pd.Dat
     appearances = sum(len(d.papers) for d in parsed)
     papers = tables["papers"]
     paper_themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme"]))
-    in_any = paper_themes["paper_id"].nunique()
+    in_any = paper_themes.loc[paper_themes["theme"].isin(list(theme_ids)), "paper_id"].nunique()
     rows = [
         ("paragraphs read", paragraphs, f"in {len(digests)} digest(s)"),
         ("page chrome and date lines", chrome, "skipped"),
@@ -39,18 +45,20 @@ def compute_prisma_flow(digests: Sequence[DatedDigest], tables: dict[str, pd.Dat
         ("paper appearances", appearances, "title paragraphs read as papers"),
         ("papers", len(papers), "distinct after merging digests"),
         ("papers without abstract", int((papers["abstract"] == "").sum()), "kept, reported"),
+        (FLOW_THEMED, in_any, f"of {len(theme_ids)} overlapping theme(s)"),
+        (FLOW_UNTHEMED, len(papers) - in_any, "kept in the catalog"),
     ]
-    rows += [(f"papers in theme {theme}", int((paper_themes["theme"] == theme).sum()), "") for theme in theme_ids]
-    rows += [("papers in at least one theme", in_any, ""), ("papers in no theme", len(papers) - in_any, "")]
     return pd.DataFrame(rows, columns=["stage", "count", "note"])
 
 
-def compute_theme_counts(paper_themes: pd.DataFrame) -> pd.DataFrame:
-    """Papers per theme and sub-theme."""
-    return (
-        paper_themes.groupby(["theme", "subtheme"]).size().rename("papers").reset_index()
-        .sort_values(["theme", "papers", "subtheme"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
-    )
+def compute_theme_counts(paper_themes: pd.DataFrame, subthemes: Sequence[tuple[str, Sequence[str]]] = ()) -> pd.DataFrame:
+    """Papers per theme and sub-theme: every sub-theme of `subthemes` ((theme, its sub-theme ids), in
+    the order of the theme definitions), with 0 where it has none, then any other pair the table has."""
+    counts = paper_themes.groupby(["theme", "subtheme"]).size().to_dict()
+    defined = [(theme, sub) for theme, subs in subthemes for sub in subs]
+    others = sorted(set(counts) - set(defined))
+    rows = [(theme, sub, int(counts.get((theme, sub), 0))) for theme, sub in defined + others]
+    return pd.DataFrame(rows, columns=["theme", "subtheme", "papers"])
 
 
 def compute_theme_overlaps(paper_themes: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
@@ -60,21 +68,25 @@ def compute_theme_overlaps(paper_themes: pd.DataFrame, theme_ids: Sequence[str])
 
 
 def compute_papers_by_month(papers: pd.DataFrame) -> pd.DataFrame:
-    """Papers by year and month of first version; papers with no known date are counted as 'unknown'."""
+    """Papers by year and month of first version; papers with no known date are counted as 'not known', last."""
     known = papers.dropna(subset=["year", "month"])
     counts = known.groupby(["year", "month"]).size().rename("papers").reset_index()
     counts["month_label"] = [f"{int(year)}-{int(month):02d}" for year, month in zip(counts["year"], counts["month"])]
     unknown = len(papers) - len(known)
     if unknown:
-        counts = pd.concat([counts, pd.DataFrame([{"year": pd.NA, "month": pd.NA, "papers": unknown, "month_label": "unknown"}])], ignore_index=True)
+        counts = pd.concat([counts, pd.DataFrame([{"year": pd.NA, "month": pd.NA, "papers": unknown, "month_label": NOT_KNOWN}])], ignore_index=True)
     return counts[["month_label", "papers"]]
 
 
 def compute_categories(papers: pd.DataFrame) -> pd.DataFrame:
-    """Papers per arXiv primary category ('unknown' where there is none)."""
-    categories = papers["primary_category"].replace("", "unknown")
-    counts = categories.value_counts().rename_axis("primary_category").rename("papers").reset_index()
-    return counts.sort_values(["papers", "primary_category"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    """Papers per arXiv primary category, most papers first; papers without one are counted as 'not known', last."""
+    categories = papers["primary_category"].fillna("").astype(str)
+    counts = categories[categories != ""].value_counts().rename_axis("primary_category").rename("papers").reset_index()
+    counts = counts.sort_values(["papers", "primary_category"], ascending=[False, True], kind="stable")
+    missing = int((categories == "").sum())
+    if missing:
+        counts = pd.concat([counts, pd.DataFrame([{"primary_category": NOT_KNOWN, "papers": missing}])], ignore_index=True)
+    return counts.reset_index(drop=True)
 
 
 def theme_papers(tables: dict[str, pd.DataFrame], theme: str) -> pd.DataFrame:
@@ -113,12 +125,14 @@ def compute_evaluation(review: Review, labels_path: str | Path, use_curation: bo
 
 
 def render_findings_table(findings: pd.DataFrame) -> str:
-    """Markdown table of findings (number, what it measures, sentence, citation); text is escaped."""
+    """Markdown table of findings, one row per sentence: its numbers, each with what it measures, the
+    sentence, its citation (a sentence with three numbers is shown once). Text is escaped."""
     if findings.empty:
         return "No quantitative claim was found in these abstracts."
-    lines = ["| Number | Measures | Sentence | Paper |", "| --- | --- | --- | --- |"]
-    for row in findings.itertuples():
-        lines.append(f"| {escape_markdown(row.number)} | {escape_markdown(row.measures or '-')} | {escape_markdown(row.sentence)} | {cite([row.citekey])} |")
+    lines = ["| Numbers (what each measures) | Sentence | Paper |", "| --- | --- | --- |"]
+    for (_, sentence), group in findings.groupby(["paper_id", "sentence"], sort=False):
+        numbers = "; ".join(f"{row.number} ({row.measures})" for row in group.itertuples())
+        lines.append(f"| {escape_markdown(numbers)} | {escape_markdown(sentence)} | {cite([group['citekey'].iloc[0]])} |")
     return "\n".join(lines) + "\n"
 
 
