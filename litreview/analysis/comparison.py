@@ -53,7 +53,7 @@ def render_comparison(comparison: pd.DataFrame, theme: str, download: str | None
         "One row per paper of the theme: what it proposes or finds, where it intervenes, the models or setting, the benchmarks, "
         "the metric, the headline result against its baseline and what the evidence rests on, as its abstract states them. "
         "Each cell comes from the review's extraction files with the sentence of the abstract it is taken from, and every "
-        f"number in it is in that abstract: {counts.get('checked', 0)} papers checked by a person, "
+        f"number in it is in that abstract: {papers(counts.get('checked', 0))} checked by a person, "
         f"{counts.get('prefilled', 0)} pre-filled and not yet checked, {counts.get(NOT_YET_EXTRACTED, 0)} {NOT_YET_EXTRACTED}. "
         "With JavaScript, a column's heading sorts the rows and a box above the table filters them.",
         "",
@@ -72,6 +72,10 @@ def render_comparison(comparison: pd.DataFrame, theme: str, download: str | None
     table = fenced("\n".join(rows), "{table} " + f"The papers of this theme compared ({len(comparison)})",
                    {"class": "comparison sortable", "name": f"{theme}-comparison-table"})
     return "\n".join(lines) + "\n" + table
+
+
+def papers(count: int) -> str:
+    return f"{count} paper{'' if count == 1 else 's'}"
 
 
 def cite_text(citekey: str) -> str:

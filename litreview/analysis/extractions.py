@@ -198,9 +198,8 @@ def compute_extraction_coverage(paper_themes: pd.DataFrame, extractions: pd.Data
 
 
 def describe_coverage(row: pd.Series) -> str:
-    """One line for `litreview status`, `build` and `extract --check`."""
-    return (f"theme {row['theme']}: extractions: {row['papers']} papers, {row['extracted']} extracted, "
-            f"{row['not_yet_extracted']} not yet extracted, {row['prefilled_unchecked']} prefilled-unchecked")
+    """What `litreview status`, `build` and `extract --check` say of a theme's extractions."""
+    return f"{row['extracted']} extracted, {row['not_yet_extracted']} not yet extracted, {row['prefilled_unchecked']} prefilled-unchecked"
 
 
 def _preview(text: str, width: int = 70) -> str:

@@ -109,7 +109,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         for problem in review.extraction_problems:
             print(problem, file=sys.stderr)
         if args.check:
-            print(*extraction_coverage(review).values(), sep="\n")
+            papers = review["paper_themes"].groupby("theme").size()
+            print(*(f"theme {theme}: {papers.get(theme, 0)} papers, {line}" for theme, line in extraction_coverage(review).items()), sep="\n")
             print(f"extractions check: {len(review['extractions'])} rows, {len(review.extraction_problems)} problem(s)")
             return 1 if review.extraction_problems else 0
         if review.extraction_problems:

@@ -110,8 +110,7 @@ def print_theme_status(review: Review) -> int:
     coverage = extraction_coverage(review)
     problems = 0
     for discussion in theme_discussions(review.tables, review.themes, pages):
-        print(describe_status(discussion))
-        print(coverage[discussion.theme.id])
+        print(f"{describe_status(discussion)}; {coverage[discussion.theme.id]}")
         for problem in discussion.problems:
             print(f"  {discussion.theme.id}: {problem}")
         problems += len(discussion.problems)
@@ -121,8 +120,8 @@ def print_theme_status(review: Review) -> int:
 
 
 def extraction_coverage(review: Review) -> dict[str, str]:
-    """Theme id -> its line of extraction counts: papers, extracted, not yet, prefilled-unchecked."""
+    """Theme id -> what it says of the theme's extractions: extracted, not yet, prefilled-unchecked."""
     from ..analysis.extractions import compute_extraction_coverage, describe_coverage
 
     coverage = compute_extraction_coverage(review["paper_themes"], review["extractions"], review.themes.ids)
-    return {row["theme"]: describe_coverage(row) for _, row in coverage.iterrows()}
+    return {row["theme"]: f"extractions: {describe_coverage(row)}" for _, row in coverage.iterrows()}
