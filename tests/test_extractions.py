@@ -246,6 +246,12 @@ def test_the_theme_page_shows_the_comparison_table_and_its_csv(init_site: Path):
     # The site ships the script that sorts and filters it, and the page loads it.
     assert (root / "docs" / "_build" / "html" / "_static" / "sortable.js").is_file()
     assert page.find("script", src=lambda s: s and "/_static/sortable.js" in s)
+    # The exported notebook (read without Sphinx) shows the same table, not the directive around it.
+    export = BeautifulSoup((root / "docs" / "_generated" / "downloads" / "notebooks" / "02-hallucination.html").read_text(encoding="utf-8"),
+                           "html.parser")
+    exported = next(t for t in export.find_all("table") if "Contribution" in t.get_text())
+    assert len(exported.find_all("tr")) == len(hallucination) + 1 and "HaloQuest, a visual" in exported.get_text()
+    assert "{table}" not in export.get_text() and "{download}" not in export.get_text()
 
 
 def test_the_comparison_table_sorts_and_filters_in_a_browser(init_site: Path):
