@@ -35,6 +35,7 @@ class ReviewConfig:
     themes_file: Path | None
     curation_file: Path
     labels_file: Path | None
+    extractions_dir: Path  # the curated extraction CSVs ([themes] extractions)
 
     @property
     def root(self) -> Path:
@@ -85,6 +86,7 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
         themes_file=themes_file(path.parent, themes.get("definitions")),
         curation_file=path.parent / themes.get("curation", "data/curation.toml"),
         labels_file=path.parent / themes["labels"] if themes.get("labels") else None,
+        extractions_dir=path.parent / themes.get("extractions", "data/extractions"),
     )
 
 

@@ -47,6 +47,9 @@ cache = "data/arxiv-metadata.jsonl"
 definitions = "themes.toml"
 # Per-paper decisions with a reason; they win over the classifier. No command writes this file.
 curation = "data/curation.toml"
+# What each paper proposes, where, on what and with which result, from its abstract (one CSV a batch;
+# `litreview extract` only appends rows for papers that have none).
+extractions = "data/extractions"
 """
 
 

@@ -5,6 +5,7 @@
     enrich    -> papers with their metadata, authors       enrich.metadata.enrich_papers
     keys      -> one pinned citation key per paper         pin_citekeys (bib.keys)
     themes    -> every paper's scores, paper_themes        themes.rules, themes.curation
+    extract   -> the curated extractions, checked against the papers   analysis.extractions
     tables    -> the Review: every table in TABLES' columns
     ------------ `load_review` stops here: notebooks need nothing more, so it stays fast ------------
     bib       -> review.bib, review.json, citekeys.csv     bibliography (`litreview bib`, the site)
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import cache
+from .analysis.extractions import Extractions, empty_table, load_extractions
 from .analysis.related import compute_related_papers
 from .analysis.summaries import compute_evaluation
 from .bib.entries import build_library, csl_items, write_bibtex, write_csl_json
@@ -53,7 +55,8 @@ class Review:
     """A loaded review: its config (None for digests given without one), its dated digests, its
     tables (`review["papers"]` is `review.tables["papers"]`), and what the stages reported on the
     way: how titles matched the metadata cache, the citation-key pins (the next citekeys.csv), the
-    theme definitions, the curation applied, and every paper's score for every theme.
+    theme definitions, the curation applied, every paper's score for every theme, and the problems
+    of the extraction files (their valid rows are the `extractions` table).
 
     Frozen, so that no stage or notebook can swap a part of it; the tables are pandas DataFrames,
     which cannot be frozen, and are shared, not copied: treat them as read-only."""
@@ -66,6 +69,7 @@ class Review:
     themes: ThemeSet
     curation: Curation | None
     scores: pd.DataFrame
+    extraction_problems: tuple[str, ...] = ()
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
@@ -86,8 +90,8 @@ def load_review(config: str | Path = DEFAULT_CONFIG, digests: Sequence[str | Pat
 def build_review(config: ReviewConfig | None, digests: Sequence[DatedDigest], pinned: pd.DataFrame | None = None,
                  use_curation: bool = True, upgrade_provisional: bool = False, keep_results: bool = True) -> Review:
     """Run the stages, in order, on parsed digests. `pinned` replaces the config's citekeys.csv
-    (`bib --rekey` drops some pins first); `use_curation=False` ignores the config's curation (it
-    names the papers of the review's own digests); `upgrade_provisional` gives the provisional keys
+    (`bib --rekey` drops some pins first); `use_curation=False` ignores the config's curation and extractions (they
+    name the papers of the review's own digests); `upgrade_provisional` gives the provisional keys
     of papers whose authors are now known their author-year keys (`bib --rekey` without ids);
     `keep_results=False` keeps no theme scores in the review's build/ folder (a `--check` writes nothing)."""
     records = build_tables(digests)
@@ -100,10 +104,12 @@ def build_review(config: ReviewConfig | None, digests: Sequence[DatedDigest], pi
     store = config.root / "build" / "theme-scores.parquet" if config and keep_results else None
     scores = cache.theme_scores(papers, themes, store)
     paper_themes = ordered(classify_papers(papers, themes, curation, scores), TABLES["paper_themes"])
+    extractions = load_extractions(config.extractions_dir, papers) if config and use_curation else Extractions(empty_table(), ())
     # In the order `litreview tables` lists them: the records' tables first, papers replaced in place.
-    tables = {**records, "papers": papers, "authors": ordered(enrichment.authors, TABLES["authors"]), "paper_themes": paper_themes}
+    tables = {**records, "papers": papers, "authors": ordered(enrichment.authors, TABLES["authors"]), "paper_themes": paper_themes,
+              "extractions": ordered(extractions.table, TABLES["extractions"])}
     return Review(config=config, digests=tuple(digests), tables=tables, enrichment=enrichment, pins=pins,
-                  themes=themes, curation=curation, scores=scores)
+                  themes=themes, curation=curation, scores=scores, extraction_problems=extractions.problems)
 
 
 # Sources: a digest is dated by its config entry, or (given on the command line) by its file name.

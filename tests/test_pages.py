@@ -88,12 +88,12 @@ def test_whats_new_of_a_review_without_digests():
 def test_data_dictionary_has_every_table_and_column():
     text = render_data_dictionary()
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## `papers`", "## `paper_digests`", "## `links`", "## `authors`", "## `paper_themes`"]
-    assert list(TABLES) == ["papers", "paper_digests", "links", "authors", "paper_themes"]
+    assert headings == ["## `papers`", "## `paper_digests`", "## `links`", "## `authors`", "## `paper_themes`", "## `extractions`"]
+    assert list(TABLES) == ["papers", "paper_digests", "links", "authors", "paper_themes", "extractions"]
     assert r"| position | int64 | 1\-based position in the byline\. |" in text
     assert r"| year | Int64 | Year of the first version\; from the arXiv id\'s YYMM when the date is unknown\. |" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith(("| column", "| ---"))]
-    assert len(rows) == 13 + 5 + 3 + 3 + 7  # the columns of papers, paper_digests, links, authors, paper_themes
+    assert len(rows) == 13 + 5 + 3 + 3 + 7 + 7  # the columns of papers, paper_digests, links, authors, paper_themes, extractions
 
 
 def test_downloads_link_each_file_and_escape_its_description():

@@ -41,12 +41,13 @@ def review(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_every_table_has_the_columns_and_dtypes_of_the_schema(review):
-    assert sorted(review.tables) == sorted(TABLES) == ["authors", "links", "paper_digests", "paper_themes", "papers"]
+    assert sorted(review.tables) == sorted(TABLES) == ["authors", "extractions", "links", "paper_digests", "paper_themes", "papers"]
     for name, table in TABLES.items():
         frame = review[name]
         assert {c: str(t) for c, t in frame.dtypes.items()} == {c.name: c.dtype for c in table.columns}, name
         assert list(frame.columns) == table.column_names, name
-    assert {name: len(review[name]) for name in TABLES} == {"papers": 3, "paper_digests": 3, "links": 1, "authors": 2, "paper_themes": 2}
+    assert {name: len(review[name]) for name in TABLES} == {"papers": 3, "paper_digests": 3, "links": 1, "authors": 2, "paper_themes": 2,
+                                                       "extractions": 0}
 
 
 def test_papers(review):

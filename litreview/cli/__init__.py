@@ -96,6 +96,34 @@ def cmd_build(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from ..analysis.prefill import plan_prefill, write_prefill
+    from ..config import review_locked
+    from ..pipeline import build_review
+    from .reports import extraction_coverage
+
+    config = load_config(args.config)
+    # Under the review's lock: the files are read and appended to with nobody appending meanwhile.
+    with review_locked(config.root):
+        review = build_review(config, load_digests_from_config(config), keep_results=not args.check)
+        for problem in review.extraction_problems:
+            print(problem, file=sys.stderr)
+        if args.check:
+            papers = review["paper_themes"].groupby("theme").size()
+            print(*(f"theme {theme}: {papers.get(theme, 0)} papers, {line}" for theme, line in extraction_coverage(review).items()), sep="\n")
+            print(f"extractions check: {len(review['extractions'])} rows, {len(review.extraction_problems)} problem(s)")
+            return 1 if review.extraction_problems else 0
+        if review.extraction_problems:
+            raise LitreviewError(f"{len(review.extraction_problems)} problem(s) in the extraction files (above), so nothing was pre-filled; "
+                                 "fix them and run 'litreview extract' again")
+        written = write_prefill(config.extractions_dir, plan_prefill(review.tables, review.themes.ids))
+    for path, rows in written:
+        print(f"appended {rows} prefilled row(s) to {path.relative_to(config.root)}: check each against its source and set its status to checked")
+    if not written:
+        print("every theme paper has extraction rows: nothing to pre-fill")
+    return 0
+
+
 def cmd_bib(args: argparse.Namespace) -> int:
     from ..bib.outputs import check_bib, write_bib_outputs
     from ..pipeline import build_review, pins_to_keep
@@ -277,6 +305,10 @@ def build_parser() -> argparse.ArgumentParser:
     build = command("build", help="run the pipeline and build the site into docs/_build/html")
     build.add_argument("--verbose", action="store_true", help="show Sphinx's progress, not only its warnings")
     build.set_defaults(func=cmd_build)
+
+    extract = command("extract", help="append prefilled extraction rows, guessed from the abstracts, for theme papers that have none")
+    extract.add_argument("--check", action="store_true", help="write nothing: check the extraction files, report coverage per theme, exit 1 on problems")
+    extract.set_defaults(func=cmd_extract)
 
     status = command("status", help="per theme: papers, discussed by its synthesis, not yet discussed; and what disagrees")
     status.set_defaults(func=cmd_status)

@@ -107,10 +107,21 @@ def print_theme_status(review: Review) -> int:
     from ..notebooks.pages import plan_notebook_pages, theme_discussions
 
     pages = plan_notebook_pages(review.themes, review.config.root / "notebooks")
+    coverage = extraction_coverage(review)
     problems = 0
     for discussion in theme_discussions(review.tables, review.themes, pages):
-        print(describe_status(discussion))
+        print(f"{describe_status(discussion)}; {coverage[discussion.theme.id]}")
         for problem in discussion.problems:
             print(f"  {discussion.theme.id}: {problem}")
         problems += len(discussion.problems)
-    return problems
+    for problem in review.extraction_problems:
+        print(f"  {problem}")
+    return problems + len(review.extraction_problems)
+
+
+def extraction_coverage(review: Review) -> dict[str, str]:
+    """Theme id -> what it says of the theme's extractions: extracted, not yet, prefilled-unchecked."""
+    from ..analysis.extractions import compute_extraction_coverage, describe_coverage
+
+    coverage = compute_extraction_coverage(review["paper_themes"], review["extractions"], review.themes.ids)
+    return {row["theme"]: f"extractions: {describe_coverage(row)}" for _, row in coverage.iterrows()}

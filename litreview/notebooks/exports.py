@@ -40,7 +40,9 @@ _MYST_LINE = re.compile(r"^(?:\([^()\s]+\)=|%.*)[ \t]*(?:\n|$)", re.M)
 _TITLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)  # {ref}`text <target>`
 _SAFE_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$")
 _NUMBER = re.compile(r"^[+-]?[0-9][0-9,_]*(?:\.[0-9]+)?%?$")
-TEXT_ROLES = {"ref", "doc", "numref", "term", "any"}
+TEXT_ROLES = {"ref", "doc", "numref", "term", "any", "download"}
+# A MyST `table` directive around a pipe table (a caption and options for the site): outside Sphinx, the pipe table alone.
+_TABLE_DIRECTIVE = re.compile(r"^(?P<fence>`{3,})\{table\}[^\n]*\n(?::[^\n]*\n)*\n?(?P<table>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
 
 
 @dataclass
@@ -146,7 +148,7 @@ class _Converter:
         self.unknown_glue: dict[str, None] = {}
 
     def convert(self, text: str) -> str:
-        return _ROLE.sub(self.role, _MYST_LINE.sub("", text))
+        return _ROLE.sub(self.role, _TABLE_DIRECTIVE.sub(r"\g<table>", _MYST_LINE.sub("", text)))
 
     def role(self, match: re.Match) -> str:
         name, content = match["name"], match["content"].strip()

@@ -102,4 +102,20 @@ PAPER_THEMES = Table(
     sort_by=("theme", "paper_id"),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (PAPERS, PAPER_DIGESTS, LINKS, AUTHORS, PAPER_THEMES)}
+EXTRACTIONS = Table(
+    "extractions",
+    "One row per paper and field of the review's curated extractions (the CSV files of [themes] extractions, "
+    "data/extractions/ by default), by paper then field; only rows that pass every check.",
+    (
+        Column("paper_id", "string", "The paper (see papers.paper_id)."),
+        Column("field", "string", "contribution, intervention, setting, benchmarks, metric, result or evidence."),
+        Column("value", "string", "The cell text; every number in it is in the paper's abstract or title; 'not stated' when the abstract does not say."),
+        Column("source", "string", "The sentence of the abstract the value comes from, verbatim; empty for 'not stated'."),
+        Column("status", "string", "'checked' (a person read it against the abstract) or 'prefilled' (by litreview extract, to be corrected)."),
+        Column("file", "string", "The extraction file the row is in."),
+        Column("line", "int64", "The line of that file where the row starts."),
+    ),
+    sort_by=(),  # already by paper, then in the order of the fields (not alphabetical)
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (PAPERS, PAPER_DIGESTS, LINKS, AUTHORS, PAPER_THEMES, EXTRACTIONS)}

@@ -11,11 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..analysis.comparison import DOWNLOAD, compute_comparison
 from ..analysis.summaries import compute_prisma_flow
 from ..bib.outputs import write_bib_outputs
 from ..cache import fingerprint, library_digest
 from ..errors import LitreviewError
-from ..fileio import write_bytes_atomic, write_tables, write_text_atomic
+from ..fileio import csv_bytes, write_bytes_atomic, write_tables, write_text_atomic
 from ..notebooks.execute import NotebookResult, export_notebooks, run_notebooks
 from ..notebooks.pages import NotebookPage, plan_notebook_pages, prepare_page
 from ..pipeline import Review, evaluations, related_papers
@@ -48,13 +49,14 @@ class SitePaths:
 
 
 def page_fingerprint(review: Review, page: NotebookPage) -> str:
-    """A theme page depends only on its theme's papers (its prose is in the page itself); any other
-    page on every table."""
+    """A theme page depends only on its theme's papers and their extractions (its prose is in the
+    page itself); any other page on every table."""
     tables = review.tables
     if page.theme is None:
         return fingerprint(*tables.values())
     rows = tables["paper_themes"][tables["paper_themes"]["theme"] == page.theme]
-    return fingerprint(rows, tables["papers"][tables["papers"]["paper_id"].isin(rows["paper_id"])])
+    extractions = tables["extractions"][tables["extractions"]["paper_id"].isin(rows["paper_id"])].drop(columns=["file", "line"])
+    return fingerprint(rows, tables["papers"][tables["papers"]["paper_id"].isin(rows["paper_id"])], extractions)
 
 
 def generate_sources(review: Review, paths: SitePaths, pages: list[NotebookPage]) -> list[Path]:
@@ -77,6 +79,8 @@ def generate_sources(review: Review, paths: SitePaths, pages: list[NotebookPage]
     subthemes = [(t.id, t.title, t.description, [(s.id, s.title) for s in t.subthemes]) for t in themes.themes]
     write_text_atomic(out / "methods.md", render_methods(flow, subthemes, measured))
     write_tables(tables, out / "downloads" / "tables")
+    for theme in themes.ids:  # each theme page links to its comparison table as CSV
+        write_bytes_atomic(paths.docs / DOWNLOAD.format(theme=theme).lstrip("/"), csv_bytes(compute_comparison(tables, theme)))
     for name in sorted(p.name for p in config.bib_dir.glob("*") if p.suffix in {".bib", ".json", ".csv"}):
         write_bytes_atomic(out / "downloads" / "bib" / name, (config.bib_dir / name).read_bytes())
     # No injected config: the copy finds the review.toml above it, so the exported downloads run anywhere.
@@ -98,6 +102,8 @@ def downloads_page(out: Path) -> str:
             relative = path.relative_to(out).as_posix()
             name = path.name
             what = descriptions.get(name) or (f"BibTeX of the papers of the theme {path.stem}" if path.suffix == ".bib" else "")
+            if not what and "comparison" in relative:
+                what = f"the comparison table of the theme {path.stem} (one row per paper, the fields of its extraction)"
             if not what and "tables" in relative:
                 what = f"the {path.stem} table as {path.suffix[1:].upper()} (see the data dictionary)"
             if not what and "notebooks" in relative:
@@ -121,6 +127,10 @@ def build_site(review: Review, quiet: bool = True) -> tuple[int, list[NotebookRe
 
     paths = SitePaths(review.config.root)
     check_site_sources(paths)
+    if review.extraction_problems:  # the comparison tables would say what the abstracts do not
+        more = f" (and {len(review.extraction_problems) - 1} more)" if len(review.extraction_problems) > 1 else ""
+        raise LitreviewError(f"{review.extraction_problems[0]}{more}; the site was not built: fix the extraction files "
+                             "('litreview extract --check' lists every problem)")
     pages = plan_notebook_pages(review.themes, review.config.root / "notebooks")
     write_tables(review.tables, review.config.tables_dir)
     write_bib_outputs(review, review.config.bib_dir)

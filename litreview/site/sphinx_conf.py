@@ -44,7 +44,7 @@ def configure(namespace: MutableMapping[str, object]) -> None:
         html_static_path=[str(STATIC)],
         html_favicon=str(STATIC / "favicon.svg"),
         html_css_files=["review.css"],
-        html_js_files=["catalog.js"],
+        html_js_files=["catalog.js", "sortable.js"],
         # Titles and abstracts are shown exactly as written: no typographic quote substitution.
         smartquotes=False,
         html_copy_source=False,
