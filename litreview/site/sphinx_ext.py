@@ -11,6 +11,7 @@ written. Page titles are kept to what a browser tab and a search result show.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -24,6 +25,9 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..fileio import write_text_atomic
 
+# Sphinx rewrites a page only when its source changes, or when a config value marked "html" does: this
+# one changes with this module, so a fix of the markup reaches every page at the next build.
+MARKUP_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 TITLE_LIMIT = 70  # characters of <title>: longer ones are cut by browsers and search engines
 # Furo's page template writes these two landmarks without a name; two unnamed <aside> are ambiguous.
 LANDMARKS = {
@@ -116,6 +120,7 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("litreview_feed", "", "html", types=[str])
+    app.add_config_value("litreview_markup_version", MARKUP_VERSION, "html", types=[str])
     app.set_translator("html", AccessibleTranslator, override=True)
     app.set_translator("dirhtml", AccessibleTranslator, override=True)
     app.connect("html-page-context", on_page_context)
