@@ -51,6 +51,7 @@ def test_landing_counts_papers_themes_and_lists_the_pages():
         "```{toctree}",
         ":caption: The review",
         ":maxdepth: 1",
+        ":hidden:",
         "",
         "/notebooks/cot",
         "/methods", "/_generated/catalog", "/_generated/whats-new", "/bibliography", "/_generated/downloads", "/_generated/data-dictionary",
@@ -167,10 +168,15 @@ class Cells(HTMLParser):
 def catalog() -> tuple[str, Cells]:
     table = papers(("p1", HOSTILE_TITLE, "2401.00001", 2024), ("p2", "Zeta <i>paper</i> & co", "", 2025), ("p3", "No year", "", None),
                    ("p4", "Alpha", "", 2024))
-    authors = pd.DataFrame({"paper_id": ["p1", "p1", "p2"], "position": [1, 2, 1], "name": ["Ada \"The\" Lovelace", "Alan Turing", "Łukasz <x>"]})
+    authors = pd.DataFrame({"paper_id": ["p1", "p1", "p1", "p1", "p2"], "position": [1, 2, 3, 4, 1],
+                            "name": ["Ada \"The\" Lovelace", "Alan Turing", "Grace Hopper", "Ivan Vulić", "Łukasz <x>"]})
     paper_themes = pd.DataFrame({"paper_id": ["p1", "p1", "p4"], "theme": ["cot", "hallucination", "cot"],
                                  "subtheme": ["prompting", "detection", "training"]})
-    text = render_catalog(table, authors, paper_themes, {"cot": "Chain <of> thought", "hallucination": "Hallucination"})
+    # p1 is in both digests: it was added by the earlier one.
+    appearances = pd.DataFrame({"paper_id": ["p1", "p2", "p3", "p4", "p1"], "digest": ["a.txt", "a.txt", "a.txt", "b.txt", "b.txt"],
+                                "digest_date": ["2025-03-11", "2025-03-11", "2025-03-11", "2025-03-18", "2025-03-18"], "position": [1, 2, 3, 1, 2]})
+    subtheme_titles = {"cot": {"training": "Training <to> reason", "prompting": "Prompting"}, "hallucination": {"detection": "Detecting"}}
+    text = render_catalog(table, authors, paper_themes, {"cot": "Chain <of> thought", "hallucination": "Hallucination"}, subtheme_titles, appearances)
     parsed = Cells()
     parsed.feed(text.split("```{raw} html\n", 1)[1])
     return text, parsed
@@ -180,24 +186,31 @@ def test_catalog_rows_newest_first_with_literal_text(catalog):
     text, parsed = catalog
     assert text.startswith("# Catalog of papers\n") and text.endswith("</tbody></table>\n```\n")
     assert parsed.rows == [
-        ["Zeta <i>paper</i> & co", "Łukasz <x>", "2025", "", ""],
-        ["Alpha", "", "2024", "Chain <of> thought", "cot: training"],
-        [HOSTILE_TITLE, 'Ada "The" Lovelace et al.', "2024", "Chain <of> thought, Hallucination", "cot: prompting, hallucination: detection"],
-        ["No year", "", "", "", ""],
+        ["Zeta <i>paper</i> & co", "Łukasz <x>", "2025", "", "", "a.txt", "2025-03-11"],
+        ["Alpha", "", "2024", "Chain <of> thought", "Training <to> reason", "b.txt", "2025-03-18"],
+        [HOSTILE_TITLE, 'Ada "The" Lovelace, Alan Turing, Grace Hopper et al.', "2024", "Chain <of> thought, Hallucination", "Prompting, Detecting",
+         "a.txt", "2025-03-11"],
+        ["No year", "", "", "", "", "a.txt", "2025-03-11"],
     ]
     assert parsed.links == ["papers/p2.html", "papers/p4.html", "papers/p1.html", "papers/p3.html"]
     assert [(a["data-themes"], a["data-subthemes"], a["data-year"]) for a in parsed.attrs] == [
-        ("", "", "2025"), ("cot", "cot: training", "2024"), ("cot hallucination", "cot: prompting|hallucination: detection", "2024"), ("", "", ""),
+        ("", "", "2025"), ("cot", "cot/training", "2024"), ("cot hallucination", "cot/prompting hallucination/detection", "2024"), ("", "", ""),
     ]
+    # The text filter searches the title and every author, also those the cell leaves out.
+    assert parsed.attrs[2]["data-text"] == f'{HOSTILE_TITLE} Ada "The" Lovelace Alan Turing Grace Hopper Ivan Vulić'
 
 
-def test_catalog_filters_offer_each_theme_subtheme_and_year(catalog):
+def test_catalog_filters_offer_each_theme_subtheme_by_title_and_year(catalog):
     text, parsed = catalog
     assert parsed.options == [
         ("", "all"), ("-", "none"), ("cot", "Chain <of> thought"), ("hallucination", "Hallucination"),
-        ("", "all"), ("cot: prompting", "cot: prompting"), ("cot: training", "cot: training"), ("hallucination: detection", "hallucination: detection"),
-        ("", "all"), ("2025", "2025"), ("2024", "2024"),
+        # in the order of the definitions (training before prompting), grouped by theme
+        ("", "all"), ("cot/training", "Training <to> reason"), ("cot/prompting", "Prompting"), ("hallucination/detection", "Detecting"),
+        ("", "all"), ("2025", "2025"), ("2024", "2024"), ("unknown", "unknown"),
     ]
-    assert '<output name="count">4 of 4 papers</output>' in text
+    assert '<optgroup label="Chain &lt;of&gt; thought" data-theme="cot">' in text
+    assert '<output name="count" aria-live="polite">4 of 4 papers</output>' in text
+    # Without JavaScript the form does nothing, so it is hidden and the page is a plain table.
+    assert '<form class="catalog-filters" autocomplete="off" hidden>' in text and '<button type="submit">' in text
     # Nothing of a title can close the raw block or open a MyST role: no backtick is left in the HTML.
     assert "`" not in text.split("```{raw} html\n", 1)[1].removesuffix("```\n")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..enrich.metadata import authors_by_paper
-from ..markup import escape_markdown
+from ..markup import escape_markdown, link
 from ..records.model import DatedDigest
 
 if TYPE_CHECKING:  # pipeline imports this module; evaluate is imported only when a review is evaluated
@@ -101,14 +101,20 @@ def cite(keys: Sequence[str]) -> str:
     return "{cite:p}`" + ",".join(keys) + "`" if keys else ""
 
 
+def subtheme_list_label(theme: str, subtheme: str) -> str:
+    """The site-wide label of a sub-theme's group in its theme's paper list (paper pages link to it)."""
+    return f"{theme}-{subtheme}-papers"
+
+
 def render_theme_paper_list(tables: dict[str, pd.DataFrame], theme: str, subtheme_titles: dict[str, str] | None = None) -> str:
-    """Markdown: every paper of the theme, grouped by sub-theme, each with its citation."""
+    """Markdown: every paper of the theme, grouped by sub-theme (each group a link target), each title a
+    link to the paper's page, then its citation."""
     papers = theme_papers(tables, theme)
     subtheme_titles = subtheme_titles or {}
     lines = []
     for subtheme, group in papers.groupby("subtheme", sort=True):
-        lines += [f"**{escape_markdown(subtheme_titles.get(subtheme, subtheme))}** ({len(group)})", ""]
-        lines += [f"- {escape_markdown(row.title)} {cite([row.citekey])}" for row in group.itertuples()]
+        lines += [f"({subtheme_list_label(theme, subtheme)})=", f"**{escape_markdown(subtheme_titles.get(subtheme, subtheme))}** ({len(group)})", ""]
+        lines += [f"- {link(row.title, f'/_generated/papers/{row.paper_id}.md')} {cite([row.citekey])}" for row in group.itertuples()]
         lines.append("")
     return "\n".join(lines) if lines else "No paper of this review is in this theme."
 

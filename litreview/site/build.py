@@ -11,8 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from myst_parser.slugs import github_slugify
+
 from ..analysis.comparison import DOWNLOAD, compute_comparison
-from ..analysis.summaries import compute_prisma_flow
+from ..analysis.summaries import compute_prisma_flow, subtheme_list_label
 from ..bib.outputs import write_bib_outputs
 from ..cache import fingerprint, library_digest
 from ..errors import LitreviewError
@@ -20,9 +22,13 @@ from ..fileio import csv_bytes, write_bytes_atomic, write_tables, write_text_ato
 from ..notebooks.execute import NotebookResult, export_notebooks, run_notebooks
 from ..notebooks.pages import NotebookPage, plan_notebook_pages, prepare_page
 from ..pipeline import Review, evaluations, related_papers
+from ..themes.rules import ThemeSet
 from .catalog import render_catalog
+from .feed import FEED_FILE, render_feed
 from .pages import render_data_dictionary, render_downloads, render_landing, render_methods, render_whats_new
-from .paper_pages import generate_paper_pages
+from .paper_pages import ThemeLink, generate_paper_pages
+
+EXTRA = "extra"  # generated files copied as they are to the site's root (sphinx_conf: html_extra_path)
 
 
 @dataclass(frozen=True)
@@ -59,14 +65,38 @@ def page_fingerprint(review: Review, page: NotebookPage) -> str:
     return fingerprint(rows, tables["papers"][tables["papers"]["paper_id"].isin(rows["paper_id"])], extractions)
 
 
+def theme_links(themes: ThemeSet, pages: list[NotebookPage]) -> dict[str, ThemeLink]:
+    """Where paper pages link each theme and sub-theme: the sub-theme's section of the synthesis when
+    its page has one (the heading's MyST anchor), else its group in the generic page's paper list,
+    else (a review's notebook without that section) the theme's page."""
+    links = {}
+    for page in pages:
+        if page.theme is None:
+            continue
+        theme = themes[page.theme]
+        target = f"/_generated/notebooks/{page.stem}.ipynb"
+        sections = {section.title for section in page.prose}
+        subthemes = {}
+        for sub in theme.subthemes:
+            if sub.title in sections:
+                subthemes[sub.id] = (sub.title, f"{target}#{github_slugify(sub.title)}")
+            else:
+                subthemes[sub.id] = (sub.title, target if page.curated else f"#{subtheme_list_label(theme.id, sub.id)}")
+        links[theme.id] = ThemeLink(theme.title, target, subthemes)
+    return links
+
+
 def generate_sources(review: Review, paths: SitePaths, pages: list[NotebookPage]) -> list[Path]:
     """Every generated page and download; returns the prepared notebooks (to execute)."""
     config, tables, themes = review.config, review.tables, review.themes
     out = paths.generated
     theme_titles = {t.id: t.title for t in themes.themes}
-    generate_paper_pages(tables, related_papers(review), theme_titles, out / "papers")
-    write_text_atomic(out / "catalog.md", render_catalog(tables["papers"], tables["authors"], tables["paper_themes"], theme_titles))
+    generate_paper_pages(tables, related_papers(review), theme_titles, out / "papers", theme_links(themes, pages))
+    subtheme_titles = {t.id: {s.id: s.title for s in t.subthemes} for t in themes.themes}
+    write_text_atomic(out / "catalog.md", render_catalog(tables["papers"], tables["authors"], tables["paper_themes"], theme_titles,
+                                                         subtheme_titles, tables["paper_digests"]))
     write_text_atomic(out / "whats-new.md", render_whats_new(tables))
+    write_bytes_atomic(out / EXTRA / FEED_FILE, render_feed(config.title, tables, theme_titles))
     write_text_atomic(out / "data-dictionary.md", render_data_dictionary())
     digests = [(dated.digest.name, dated.date, len(dated.digest.papers)) for dated in review.digests]
     theme_pages = {p.theme: f"/_generated/notebooks/{p.stem}.ipynb" for p in pages if p.theme}

@@ -48,8 +48,15 @@ def render_landing(title: str, tables: Mapping[str, pd.DataFrame], digests: Sequ
         count = int((paper_themes["theme"] == theme_id).sum())
         heading = f"[{escape_markdown(theme_title)}]({page})" if page else escape_markdown(theme_title)
         lines += [f"### {heading} ({count} papers)", "", escape_markdown(description), ""]
-    lines += ["```{toctree}", ":caption: The review", ":maxdepth: 1", "", *notebooks, *REVIEW_PAGES, "```", ""]
+    # Hidden: the sidebar shows it on every page; in the body it would repeat the sidebar.
+    lines += ["```{toctree}", ":caption: The review", ":maxdepth: 1", ":hidden:", "", *notebooks, *REVIEW_PAGES, "```", ""]
     return "\n".join(lines)
+
+
+def first_appearances(appearances: pd.DataFrame) -> pd.DataFrame:
+    """Each paper's first row of `paper_digests` (the digest that added it to the review), by date, then
+    digest name, then position in the digest."""
+    return appearances.sort_values(["digest_date", "digest", "position"], kind="stable").drop_duplicates("paper_id")
 
 
 def render_whats_new(tables: Mapping[str, pd.DataFrame]) -> str:
@@ -59,7 +66,7 @@ def render_whats_new(tables: Mapping[str, pd.DataFrame]) -> str:
     if appearances.empty:
         return "\n".join(lines + ["The review has no digest yet.", ""])
     latest = appearances.sort_values(["digest_date", "digest"]).iloc[-1]
-    first_seen = appearances.sort_values(["digest_date", "digest"]).drop_duplicates("paper_id")
+    first_seen = first_appearances(appearances)
     new = first_seen[(first_seen["digest"] == latest["digest"])]
     papers = tables["papers"].set_index("paper_id")
     lines += [

@@ -6,7 +6,7 @@ quadratic)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,17 @@ from ..bib.keys import PROVISIONAL
 from ..enrich.metadata import authors_by_paper
 from ..fileio import write_text_atomic
 from ..markup import autolink, escape_markdown, fenced, front_matter, link
+
+
+@dataclass(frozen=True)
+class ThemeLink:
+    """Where a theme is on the site: its title, its page and, per sub-theme id, the sub-theme's title and
+    its section (MyST link targets: a page, a page#heading or a #label; trusted, built by litreview)."""
+
+    title: str
+    page: str
+    subthemes: Mapping[str, tuple[str, str]]
+
 
 MONTHS = "January February March April May June July August September October November December".split()
 
@@ -33,6 +44,7 @@ class PaperContext:
     titles: Mapping[str, str]
     theme_titles: Mapping[str, str]
     bibtex: Mapping[str, str]
+    theme_links: Mapping[str, ThemeLink] = field(default_factory=dict)
 
 
 def group(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[str, list]:
@@ -50,7 +62,8 @@ def bibtex_by_key(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.D
     return {entry.key: write_bibtex(Library([entry])).strip() for entry in library.entries}
 
 
-def paper_context(tables: Mapping[str, pd.DataFrame], related: pd.DataFrame, theme_titles: Mapping[str, str]) -> PaperContext:
+def paper_context(tables: Mapping[str, pd.DataFrame], related: pd.DataFrame, theme_titles: Mapping[str, str],
+                  theme_links: Mapping[str, ThemeLink] | None = None) -> PaperContext:
     papers = tables["papers"]
     themes = tables.get("paper_themes", pd.DataFrame(columns=["paper_id", "theme", "subtheme", "score", "evidence", "source"]))
     return PaperContext(
@@ -62,6 +75,7 @@ def paper_context(tables: Mapping[str, pd.DataFrame], related: pd.DataFrame, the
         titles=dict(zip(papers["paper_id"], papers["title"])),
         theme_titles=theme_titles,
         bibtex=bibtex_by_key(papers, tables["authors"], tables["paper_digests"]),
+        theme_links=theme_links or {},
     )
 
 
@@ -71,6 +85,16 @@ def describe_date(paper: dict) -> str:
     if not pd.isna(paper["year"]):
         return f"{MONTHS[int(paper['month']) - 1]} {int(paper['year'])} (from the arXiv id)"
     return "unknown"
+
+
+def describe_theme(theme: str, subtheme: str, context: PaperContext) -> tuple[str, str]:
+    """The theme, linked to its page, and the sub-theme, linked to its section (as Markdown); plain
+    text for a theme the site has no page for."""
+    where = context.theme_links.get(theme)
+    if where is None:
+        return escape_markdown(context.theme_titles.get(theme, theme)), escape_markdown(subtheme)
+    title, target = where.subthemes.get(subtheme, (subtheme, where.page))
+    return link(where.title, where.page), link(title, target)
 
 
 def render_paper_page(paper: dict, context: PaperContext) -> str:
@@ -90,7 +114,8 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     facts.append(f"**In digests:** {escape_markdown(seen)}")
     provisional = paper["citekey_status"] == PROVISIONAL
     facts.append(f"**Citation key:** `{paper['citekey']}`" + (" (provisional)" if provisional else ""))
-    lines += [fact + "  " for fact in facts[:-1]] + [facts[-1], "", "## Abstract", ""]
+    # A list, not lines joined by hard breaks: the facts are items, and the page carries no <br/>.
+    lines += [fenced("\n".join(f"- {fact}" for fact in facts), "{container} paper-facts").rstrip("\n"), "", "## Abstract", ""]
     lines += [escape_markdown(paper["abstract"]) if paper["abstract"] else "*The digest gave no abstract for this paper.*", ""]
     lines += ["## Themes", ""]
     rows = context.themes.get(paper_id, [])
@@ -98,7 +123,8 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
         lines.append("This paper is in none of the review's themes.")
     for theme, subtheme, score, evidence, source in rows:
         why = "curated" if source == "curation" else f"score {score:.1f}"
-        lines.append(f"- **{escape_markdown(context.theme_titles.get(theme, theme))}** ({escape_markdown(subtheme)}; {why}): {escape_markdown(evidence)}")
+        theme_text, subtheme_text = describe_theme(theme, subtheme, context)
+        lines.append(f"- **{theme_text}** ({subtheme_text}; {why}): {escape_markdown(evidence)}")
     lines += ["", "## Related papers", ""]
     related = context.related.get(paper_id, [])
     # Other papers' titles and the BibTeX entry are kept out of the search index: a search for a word
@@ -114,10 +140,11 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     return "\n".join(lines)
 
 
-def generate_paper_pages(tables: Mapping[str, pd.DataFrame], related: pd.DataFrame, theme_titles: Mapping[str, str], out_dir: Path) -> list[Path]:
+def generate_paper_pages(tables: Mapping[str, pd.DataFrame], related: pd.DataFrame, theme_titles: Mapping[str, str], out_dir: Path,
+                         theme_links: Mapping[str, ThemeLink] | None = None) -> list[Path]:
     """Write `<paper_id>.md` for every paper; files of papers no longer in the review are removed."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    context = paper_context(tables, related, theme_titles)
+    context = paper_context(tables, related, theme_titles, theme_links)
     written = []
     for paper in tables["papers"].to_dict("records"):
         path = out_dir / f"{paper['paper_id']}.md"

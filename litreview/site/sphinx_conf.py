@@ -22,11 +22,14 @@ def configure(namespace: MutableMapping[str, object]) -> None:
     docs = Path(str(namespace["__file__"])).resolve().parent
     config = load_config(docs.parent / DEFAULT_CONFIG)
     root = config.root
+    # Files `litreview build` writes for the site's root (the Atom feed); a site built without it has none.
+    extra = docs / "_generated" / "extra"
+    feed = "feed.xml" if (extra / "feed.xml").is_file() else ""
     namespace.update(
         project=config.title,
         author="the review's authors",
         copyright="the review's authors",
-        extensions=["myst_nb", "sphinxcontrib.bibtex", "sphinx_copybutton"],
+        extensions=["myst_nb", "sphinxcontrib.bibtex", "sphinx_copybutton", "litreview.site.sphinx_ext"],
         # landing.md and methods.md are included into hand-written pages, not pages of their own.
         exclude_patterns=["_build", "**.ipynb_checkpoints", "_generated/downloads", "_generated/landing.md", "_generated/methods.md"],
         # Notebooks: executed by `litreview build` into this cache (outside the HTML output), re-used here.
@@ -35,6 +38,9 @@ def configure(namespace: MutableMapping[str, object]) -> None:
         nb_execution_raise_on_error=True,
         nb_execution_timeout=600,
         nb_render_markdown_format="myst",  # generated Markdown outputs may cite
+        # Paper pages link a sub-theme to its section of the theme page by the heading's anchor
+        # (MyST's default, GitHub-style slugs; site/build.py makes the same).
+        myst_heading_anchors=2,
         # Citations: author-year, from the review's bibliography.
         bibtex_bibfiles=[os.path.relpath(config.bib_dir / "review.bib", docs)],
         bibtex_reference_style="author_year",
@@ -47,6 +53,8 @@ def configure(namespace: MutableMapping[str, object]) -> None:
         html_js_files=["catalog.js", "sortable.js"],
         # Titles and abstracts are shown exactly as written: no typographic quote substitution.
         smartquotes=False,
+        html_extra_path=[str(extra)] if feed else [],
+        litreview_feed=feed,
         html_copy_source=False,
         html_show_sourcelink=False,
     )
