@@ -125,9 +125,9 @@ def compute_evaluation(review: Review, labels_path: str | Path, use_curation: bo
     from ..themes.rules import classify_papers
 
     papers = review["papers"]
-    labels = select_split(load_labels(labels_path), split)
+    labels = select_split(load_labels(labels_path, review.themes.ids), split)
     table = review["paper_themes"] if use_curation else classify_papers(papers, review.themes, None, review.scores)
-    return evaluate(table, labels, papers, scores=review.scores)
+    return evaluate(table, labels, papers, scores=review.scores, themes=review.themes.ids)
 
 
 def render_findings_table(findings: pd.DataFrame) -> str:

@@ -13,7 +13,7 @@ from ..bib.keys import PROVISIONAL
 from ..config import DEFAULT_CONFIG, add_digest, load_config, parse_date
 from ..errors import LitreviewError
 from ..fileio import write_tables
-from ..pipeline import load_digests_from_config, load_review
+from ..pipeline import DEFAULT_THEMES, load_digests_from_config, load_review
 from ..sources.hf_digest import load_digest
 from .reports import compare_with_review, format_report, preview, print_theme_status, report_matches, report_provisional, report_upgrades, revisions_of
 
@@ -202,13 +202,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from ..analysis.summaries import compute_evaluation
     from ..themes.evaluate import format_evaluation
 
-    review = load_review(args.config)
+    if args.digest and not args.labels:
+        raise LitreviewError("--digest needs --labels CSV: the hand labels of that digest's papers")
+    # A digest of one's own is measured without curation (curation.toml is about the review's papers).
+    review = load_review(args.config, args.digest)
     labels = args.labels or review.config.labels_file
     if labels is None:
         raise LitreviewError("no labels: pass --labels CSV or set [themes] labels in the review config")
-    evaluation = compute_evaluation(review, labels, use_curation=not args.no_curation, split=args.split)
-    what = "without curation" if args.no_curation else "with curation"
-    print(format_evaluation(evaluation, f"{Path(labels).name}, {args.split} split, classifier {what}"))
+    curated = not (args.no_curation or args.digest)
+    evaluation = compute_evaluation(review, labels, use_curation=curated, split=args.split)
+    if evaluation.missing:
+        print(f"litreview: warning: {len(evaluation.missing)} labelled paper(s) not in the digests, not counted: "
+              + "; ".join(map(repr, evaluation.missing)), file=sys.stderr)
+    on = f" on {', '.join(Path(d).name for d in args.digest)}" if args.digest else ""
+    what = "with curation" if curated else "without curation"
+    themes = "litreview's default themes" if Path(review.themes.path) == DEFAULT_THEMES else Path(review.themes.path).name
+    print(format_evaluation(evaluation, f"{Path(labels).name}{on}, {args.split} split, classifier {what} ({themes})"))
     return 0
 
 
@@ -292,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = command("evaluate", help="per-theme precision, recall and F1 against hand labels, with every error")
     evaluate.add_argument("--labels", metavar="CSV", help="hand labels (default: [themes] labels of the config)")
+    evaluate.add_argument("--digest", metavar="FILE", action="append", help="measure on this digest (repeatable) instead of the review's, "
+                          "without curation; needs --labels")
     evaluate.add_argument("--no-curation", action="store_true", help="measure the classifier alone, without data/curation.toml")
     evaluate.add_argument("--split", choices=["all", "tune", "holdout"], default="all", help="which labelled papers to count (default: %(default)s)")
     evaluate.set_defaults(func=cmd_evaluate)

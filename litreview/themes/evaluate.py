@@ -1,7 +1,10 @@
 """Measure a paper_themes table against hand labels: per-theme precision, recall, F1, and every error.
 
-Labels are a CSV with one row per paper: `title`, one 0/1 column per theme, `subthemes`, `rationale`.
-They are matched to papers by `make_paper_id(title)`, the same id the papers table uses.
+Labels are a CSV with one row per paper and a `title` column, in either of two forms: one 0/1 column
+per theme (`title,forgetting,hallucination,cot,...`), or a `themes` column naming the paper's themes,
+separated by `;` or `,` (`other`, `none`, `-` or nothing: no theme). Other columns (`rationale`,
+`arxiv_id`, ...) are kept as text. Labels are matched to papers by `make_paper_id(title)`, the same
+id the papers table uses.
 
 The split: `split_labels` puts a paper in the TUNE half when the SHA-256 of
 `"litreview-split:" + paper_id` is even as a number (its first 8 hex digits, modulo 2), otherwise in
@@ -12,7 +15,10 @@ classifier without curation on the holdout half is the honest estimate for an un
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +30,7 @@ from ..records.model import make_paper_id
 SPLIT_SALT = "litreview-split:"
 SPLITS = ("tune", "holdout", "all")
 ERROR_COLUMNS = ["theme", "kind", "paper_id", "title", "score", "evidence"]
+NO_THEME = frozenset(("", "other", "none", "-"))  # in a `themes` column: the paper is in no theme
 
 
 @dataclass(frozen=True)
@@ -32,35 +39,93 @@ class Evaluation:
 
     `errors` has one row per false positive ("FP") or false negative ("FN") with the title and the
     evidence the classifier gave; a false negative has a score and evidence (its best sentence, if
-    any signal fired) only when `evaluate` was given the scores. `papers`: labelled papers counted.
+    any signal fired) only when `evaluate` was given the scores. `papers`: labelled papers counted;
+    `missing`: the titles of labelled papers that are not among the papers (not counted).
     """
 
     metrics: pd.DataFrame
     errors: pd.DataFrame
     papers: int
+    missing: tuple[str, ...] = ()
 
     def f1(self, theme: str) -> float:
         return float(self.metrics.set_index("theme").loc[theme, "f1"])
 
 
-def load_labels(path: str | Path) -> pd.DataFrame:
-    """Read a labels CSV (all columns as text) and add its `paper_id`; theme columns become 0/1 ints."""
+def load_labels(path: str | Path, theme_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a labels CSV: `paper_id`, `title`, one 0/1 int column per theme, the other columns as text.
+
+    With `theme_ids` (the themes of the classifier being measured) a `themes` column may name only
+    those, and a column named like a theme must hold 0 or 1. Every problem is a ConfigError naming
+    the file, the line and what is wrong.
+    """
     path = Path(path)
     try:
-        labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = _csv_rows(path, handle)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no labels file here; pass the path of a CSV with a title column") from None
-    if "title" not in labels.columns:
-        raise ConfigError(f"{path}: the labels need a 'title' column")
-    labels.insert(0, "paper_id", labels["title"].map(make_paper_id))
-    duplicated = labels.loc[labels["paper_id"].duplicated(), "title"].tolist()
-    if duplicated:
-        raise ConfigError(f"{path}: the same paper is labelled twice: {duplicated[0]!r}; keep one row per paper")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the labels as UTF-8 CSV") from None
+    if not rows:
+        raise ConfigError(f"{path}: empty; the labels need a header line with a 'title' column")
+    header = [h.strip() for h in rows[0][1]]
+    if "title" not in header:
+        raise ConfigError(f"{path}:{rows[0][0]}: the labels need a 'title' column (the header has {', '.join(header)})")
+    named = [c for c in header if c in (theme_ids or ())]
+    if "themes" in header and named:
+        raise ConfigError(f"{path}:{rows[0][0]}: both a 'themes' column and theme columns ({', '.join(named)}); keep one form")
+    if theme_ids is not None and "themes" not in header and not named:
+        raise ConfigError(f"{path}:{rows[0][0]}: no theme labels; add a 'themes' column (ids separated by ';') "
+                          f"or one 0/1 column per theme ({', '.join(theme_ids)})")
+    records, first_line = [], {}
+    for line, fields in rows[1:]:
+        if len(fields) != len(header):
+            raise ConfigError(f"{path}:{line}: {len(fields)} fields, but the header has {len(header)}")
+        record = dict(zip(header, fields))
+        title = record["title"].strip()
+        if not title:
+            raise ConfigError(f"{path}:{line}: no title")
+        pid = make_paper_id(title)
+        if pid in first_line:
+            raise ConfigError(f"{path}:{line}: the same paper is labelled twice (first on line {first_line[pid]}): {title!r}; keep one row per paper")
+        first_line[pid] = line
+        for column in named:
+            if record[column].strip() not in ("0", "1"):
+                raise ConfigError(f"{path}:{line}: column {column!r} must be 0 or 1 (got {record[column]!r})")
+        if "themes" in header:
+            record |= _theme_flags(record["themes"], theme_ids, f"{path}:{line}")
+        records.append({"paper_id": pid, **record})
+    labels = pd.DataFrame(records, columns=["paper_id", *dict.fromkeys(header + sorted({k for r in records for k in r} - set(header) - {"paper_id"}))])
+    labels = labels.fillna("0") if "themes" in header else labels  # a theme no row names: 0 everywhere
     for column in labels.columns:
-        values = set(labels[column])
-        if column not in ("paper_id", "title") and values and values <= {"0", "1"}:
-            labels[column] = labels[column].astype("int64")
+        values = set(labels[column].astype(str).str.strip())
+        if column not in ("paper_id", "title") and (column in named or (values and values <= {"0", "1"})):
+            labels[column] = labels[column].astype(str).str.strip().astype("int64")
     return labels
+
+
+def _csv_rows(path: Path, handle) -> list[tuple[int, list[str]]]:
+    """(first line number, fields) of each non-blank CSV record."""
+    reader, rows, line = csv.reader(handle, strict=True), [], 1
+    try:
+        for fields in reader:
+            if any(f.strip() for f in fields):
+                rows.append((line, fields))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ConfigError(f"{path}:{line}: not valid CSV: {exc}") from None
+    return rows
+
+
+def _theme_flags(value: str, theme_ids: Sequence[str] | None, where: str) -> dict[str, str]:
+    """A `themes` cell ("forgetting;cot", "other") as "0"/"1" per theme (all of `theme_ids` when given)."""
+    names = [n.strip() for n in re.split(r"[;,]", value)]
+    names = [n for n in names if n.lower() not in NO_THEME]
+    if theme_ids is not None and (unknown := [n for n in names if n not in theme_ids]):
+        raise ConfigError(f"{where}: unknown theme {unknown[0]!r} in the themes column; the themes are "
+                          f"{', '.join(theme_ids)} (or 'other' for none)")
+    return {t: "1" if t in names else "0" for t in (theme_ids if theme_ids is not None else names)}
 
 
 def split_labels(labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -84,21 +149,24 @@ def label_themes(labels: pd.DataFrame) -> list[str]:
 
 
 def evaluate(paper_themes: pd.DataFrame, labels: pd.DataFrame, papers: pd.DataFrame,
-             scores: pd.DataFrame | None = None) -> Evaluation:
+             scores: pd.DataFrame | None = None, themes: Sequence[str] | None = None) -> Evaluation:
     """Per-theme precision, recall, F1 and support of `paper_themes` on the labelled papers.
 
-    Only labelled papers that are in `papers` count (`Evaluation.papers` says how many). `scores`
-    (from `score_papers`) is optional: with it, a false negative shows its score and best sentence.
+    Only labelled papers that are in `papers` count (`Evaluation.papers` says how many, `missing`
+    names the others). `scores` (from `score_papers`) is optional: with it, a false negative shows its
+    score and best sentence. `themes`: the themes to measure (default: every 0/1 column of the labels).
     """
     labels = labels.assign(paper_id=labels["title"].map(make_paper_id))
-    labels = labels[labels["paper_id"].isin(set(papers["paper_id"]))]
+    found = labels["paper_id"].isin(set(papers["paper_id"]))
+    missing = tuple(labels.loc[~found, "title"].astype(str))
+    labels = labels[found]
     titles = dict(zip(papers["paper_id"], papers["title"]))
     predicted = {(p, t): (s, e) for p, t, s, e in paper_themes[["paper_id", "theme", "score", "evidence"]].itertuples(index=False)}
     near = {} if scores is None else {(p, t): (s, e) for p, t, s, e in scores[["paper_id", "theme", "score", "evidence"]].itertuples(index=False)}
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support  # imported here: it takes seconds
 
     metrics, errors = [], []
-    for theme in label_themes(labels):
+    for theme in label_themes(labels) if themes is None else [t for t in themes if t in labels.columns]:
         truth = dict(zip(labels["paper_id"], labels[theme].astype(int)))
         pids = sorted(truth)
         wanted = [truth[pid] for pid in pids]
@@ -113,7 +181,7 @@ def evaluate(paper_themes: pd.DataFrame, labels: pd.DataFrame, papers: pd.DataFr
         _, fp, fn, tp = confusion_matrix(wanted, hits, labels=[0, 1]).ravel().tolist()
         metrics.append((theme, float(precision), float(recall), float(f1), tp + fn, tp, fp, fn))
     metrics_frame = pd.DataFrame(metrics, columns=["theme", "precision", "recall", "f1", "support", "tp", "fp", "fn"])
-    return Evaluation(metrics_frame, pd.DataFrame(errors, columns=ERROR_COLUMNS), len(labels))
+    return Evaluation(metrics_frame, pd.DataFrame(errors, columns=ERROR_COLUMNS), len(labels), missing)
 
 
 def format_evaluation(ev: Evaluation, title: str = "") -> str:

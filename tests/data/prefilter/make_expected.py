@@ -7,7 +7,13 @@ by running, from the repository root:
     .venv/bin/python tests/data/prefilter/make_expected.py
 
 Do not regenerate them with newer code: they are the reference the new pre-filter must reproduce
-exactly. Each file: `score_papers` (every paper and theme; the synthetic digest's rows with a zero
+exactly. When themes.toml itself changes (new signals), the files that depend on it (seed-*,
+hostile-*, synth-*) are recomputed with `re` alone, Hyperscan left out (`re_alone`), by
+
+    .venv/bin/python tests/data/prefilter/make_expected.py --themes-changed
+
+which leaves the constructs-* files, the old code's reference for the pre-filter's hard cases, alone.
+Each file: `score_papers` (every paper and theme; the synthetic digest's rows with a zero
 score are left out, the test knows they are zero and empty, and its evidence sentences are given
 by `evidence_digest`, to keep the file small), `classify_papers` with the review's
 curation, and `explain_paper` for every paper.
@@ -58,19 +64,34 @@ def digest_papers(path: Path) -> pd.DataFrame:
     return build_review(None, load_digests_from_paths([path]))["papers"][["paper_id", "title", "abstract"]]
 
 
+def re_alone(themes):
+    """The same themes, with no pattern left to Hyperscan: `re` tries each on every sentence."""
+    import dataclasses
+
+    from litreview.themes.prefilter import Prefilter
+
+    plain = dataclasses.replace(themes)
+    ids = themes.prefilter.ids
+    plain.__dict__["prefilter"] = Prefilter(ids, frozenset(ids.values()), None)
+    return plain
+
+
 def explain_all(papers: pd.DataFrame, themes, curation=None) -> str:
     from litreview.themes.rules import explain_paper
 
     return "\n\n".join(explain_paper(pid, papers, themes, curation) for pid in papers["paper_id"]) + "\n"
 
 
-def cases() -> dict[str, str]:
-    """name -> text of every expected file, computed by the code installed now."""
+def cases(themes_changed: bool = False) -> dict[str, str]:
+    """name -> text of every expected file, computed by the code installed now; with `themes_changed`,
+    only the files that depend on themes.toml, scored by `re` alone."""
     from litreview import load_review
     from litreview.themes.rules import classify_papers, load_themes, score_papers
 
     review = load_review(ROOT / "review.toml")
     themes, constructs = load_themes(ROOT / "themes.toml"), load_themes(HERE / "constructs-themes.toml")
+    if themes_changed:
+        themes = re_alone(themes)
     seed = review["papers"][["paper_id", "title", "abstract"]]
     hostile = digest_papers(HOSTILE_DIGEST)
     mixed = pd.concat([seed, hostile, tricky_papers()], ignore_index=True)
@@ -78,10 +99,10 @@ def cases() -> dict[str, str]:
     def csv(frame: pd.DataFrame) -> str:
         return frame.to_csv(index=False, lineterminator="\n")
 
-    return {
+    files = {
         "seed-scores.csv": csv(score_papers(seed, themes)),
         "seed-paper-themes.csv": csv(classify_papers(seed, themes, review.curation)),
-        "seed-explain.txt": explain_all(seed, themes, review.curation),
+        "seed-explain.txt": explain_all(seed, themes, review.curation).replace(f"{ROOT}/", ""),
         "hostile-scores.csv": csv(score_papers(hostile, themes)),
         "hostile-explain.txt": explain_all(hostile, themes),
         "synth-scores.csv": csv(evidence_digest(synth[synth["score"] > 0])),
@@ -89,10 +110,11 @@ def cases() -> dict[str, str]:
         "constructs-paper-themes.csv": csv(classify_papers(mixed, constructs)),
         "constructs-explain.txt": explain_all(mixed, constructs),
     }
+    return {name: text for name, text in files.items() if not (themes_changed and name.startswith("constructs-"))}
 
 
 def main() -> int:
-    for name, text in cases().items():
+    for name, text in cases("--themes-changed" in sys.argv[1:]).items():
         (HERE / "expected" / name).parent.mkdir(exist_ok=True)
         (HERE / "expected" / name).write_text(text, encoding="utf-8")
         print(f"{name}: {len(text.encode())} bytes, sha256 {hashlib.sha256(text.encode()).hexdigest()[:16]}")
