@@ -81,7 +81,7 @@ class ThemeSet:
     def prefilter(self) -> Prefilter:
         """Every signal's and negative's pattern in one Hyperscan database (compiled once, when first needed)."""
         return Prefilter.of([item.pattern for t in self.themes
-                             for item in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))])
+                             for item in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))] + list(self.background))
 
 
 def phrase_regex(phrase: str) -> str:
@@ -181,14 +181,9 @@ def _theme_hits(sentences: SentenceIndex, signals: tuple[Signal, ...], theme: Th
                    for m in signal.pattern.finditer(sentences.text[k], *sentences.span[k]))
     fired = sorted((k, index) for index, signal in enumerate(signals) for k in sentences.candidates(signal.pattern, signal.where, papers) if counts(k, signal))
     rows: dict[int, list[tuple[str, str, float, str]]] = {}
-    factors: dict[int, float] = {}
     for k, index in fired:
-        (start, end), key = sentences.span[k], sentences.key[k]
-        sentence = sentences.text[k][start:end]
-        if k not in factors:
-            factors[k] = theme.title_boost if key[0] == "0" else (
-                themes.background_factor if any(b.search(sentence) for b in themes.background) else 1.0)
-        factor = factors[k]
+        key, sentence = sentences.key[k], sentences.sentence(k)
+        factor = theme.title_boost if key[0] == "0" else (themes.background_factor if sentences.background(k, themes.background) else 1.0)
         rows.setdefault(sentences.paper[k], []).append((key, sentence, signals[index].weight * factor, signals[index].name))
     for paper_rows in rows.values():
         paper_rows.sort(key=lambda r: (r[3], -r[2], r[0]))
