@@ -53,8 +53,7 @@ class SentenceIndex:
     reported: dict[int, list[int]]  # per pattern id, the sentences Hyperscan reports it in
     unscanned: list[int]  # sentences where any pattern may match (a character the two engines differ on)
     _negatives: dict[tuple, dict[int, list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False, compare=False)
-    _background: dict[int, tuple[tuple, dict[int, bool]]] = field(default_factory=dict, repr=False, compare=False)
-    _may_match: dict[re.Pattern[str], set[int] | None] = field(default_factory=dict, repr=False, compare=False)
+    _background: dict[int, tuple[tuple, set[int]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, titles: list[str], abstracts: list[str], prefilter: Prefilter) -> SentenceIndex:
@@ -104,22 +103,16 @@ class SentenceIndex:
         start, end = self.span[k]
         return self.text[k][start:end]
 
-    def background(self, k: int, patterns: tuple[re.Pattern[str], ...]) -> bool:
-        """Whether any of these patterns matches sentence k on its own, cut out of its field (kept: every theme asks again)."""
+    def background(self, patterns: tuple[re.Pattern[str], ...]) -> set[int]:
+        """The abstract sentences any of these patterns matches in, each cut out of its field (kept: every theme asks again)."""
         known = self._background.get(id(patterns))
         if known is None or known[0] is not patterns:  # (the tuple itself is kept, so its id is not reused)
-            known = self._background[id(patterns)] = (patterns, {})
-        if k not in known[1]:
-            sentence = self.sentence(k)
-            known[1][k] = any(b.search(sentence) for b in patterns if (found := self._alone(b)) is None or k in found)
-        return known[1][k]
-
-    def _alone(self, pattern: re.Pattern[str]) -> set[int] | None:
-        """The sentences where a pattern may match in the sentence cut out of its field; None: any may.
-
-        Cut out, a sentence has nothing before its start; what `^`, `\\A` and lookbehinds see there differs."""
-        if pattern not in self._may_match:
-            number = self.prefilter.ids.get(pattern)
-            known = number is not None and number not in self.prefilter.everywhere and not BEFORE_START.search(pattern.pattern)
-            self._may_match[pattern] = set(self.reported.get(number, [])) | set(self.unscanned) if known else None
-        return self._may_match[pattern]
+            found = set()
+            for pattern in patterns:
+                number = self.prefilter.ids.get(pattern)
+                # Cut out, a sentence has nothing before its start; what `^`, `\\A` and lookbehinds see there differs.
+                alone = number is None or number in self.prefilter.everywhere or BEFORE_START.search(pattern.pattern)
+                found |= {k for k in (range(len(self.key)) if alone else self.candidates(pattern))
+                          if self.key[k][0] == "1" and k not in found and pattern.search(self.sentence(k))}
+            known = self._background[id(patterns)] = (patterns, found)
+        return known[1]
