@@ -111,6 +111,8 @@ def stage_tables(n: int, digest: Path, workdir: Path):
     from litreview.pipeline import build_review, load_digests_from_config
 
     config_path = make_review_folder(digest, workdir)
+    # Cold: the compiled theme database is not in the user's cache folder but in this run's empty one.
+    os.environ["LITREVIEW_CACHE_DIR"] = str(workdir / "hyperscan-cache")
 
     def work() -> int:
         config = load_config(config_path)

@@ -20,6 +20,7 @@ functions and only render and write what they return.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,12 +95,14 @@ def build_review(config: ReviewConfig | None, digests: Sequence[DatedDigest], pi
     name the papers of the review's own digests); `upgrade_provisional` gives the provisional keys
     of papers whose authors are now known their author-year keys (`bib --rekey` without ids);
     `keep_results=False` keeps no theme scores in the review's build/ folder (a `--check` writes nothing)."""
+    themes = load_themes(config.themes_file if config and config.themes_file else DEFAULT_THEMES)
+    # Hyperscan compiles the themes' patterns without the GIL: in a thread, while the tables are built.
+    threading.Thread(target=lambda: themes.prefilter, name="compile-themes").start()
     records = build_tables(digests)
     enrichment = enrich_papers(records["papers"], load_metadata_cache(config.metadata_cache if config else None))
     pins = pin_citekeys(config, enrichment, records["paper_digests"], pinned, upgrade_provisional)
     keyed = enrichment.papers.merge(pins.rename(columns={"status": "citekey_status"}), on="paper_id", how="left")
     papers = ordered(keyed, TABLES["papers"])
-    themes = load_themes(config.themes_file if config and config.themes_file else DEFAULT_THEMES)
     curation = load_review_curation(config, papers, themes) if use_curation else None
     store = config.root / "build" / "theme-scores.parquet" if config and keep_results else None
     scores = cache.theme_scores(papers, themes, store)

@@ -79,9 +79,10 @@ def run_litreview(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_home(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Kernels, IPython and matplotlib write into these folders; keep them out of the user's home."""
+    """Kernels, IPython, matplotlib and litreview's compiled theme databases go into these folders; keep them out of the user's home."""
     home = tmp_path_factory.mktemp("home")
-    for variable, folder in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime")):
+    for variable, folder in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+                             ("LITREVIEW_CACHE_DIR", "litreview-cache")):
         os.environ[variable] = str(home / folder)
 
 

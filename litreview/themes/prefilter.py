@@ -13,7 +13,8 @@ Where the two engines could disagree, nothing is left to Hyperscan:
   are ASCII here: a non-ASCII letter, digit or space; also ASCII's \\x1c-\\x1f, spaces to Python), or
   that Python's IGNORECASE folds into an ASCII letter (`K` the Kelvin sign, `ſ`, `ı`, `İ`), is a
   candidate for every pattern.
-Each character is checked once per process, against Hyperscan itself.
+Each character is checked once per process, against Hyperscan itself. The compiled database is kept
+in a cache folder (`dbcache.py`), keyed by Hyperscan's version and everything compiled.
 """
 
 from __future__ import annotations
@@ -23,12 +24,17 @@ from dataclasses import dataclass
 
 import hyperscan
 
+from .dbcache import compile_cached, compile_soon
+
 # No HS_FLAG_UCP: with Unicode classes, compiling themes.toml took 74 s instead of 0.6 s (bounded
 # repeats of `\w`, as in `(?:[\w-]+\W+){0,4}?`), so `\w`, `\s`, `\d` and `\b` are ASCII to Hyperscan
 # and a sentence with a non-ASCII letter, digit or space is left to `re` (see `engines_agree_on`).
 _FLAGS = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
 # Pattern text that Hyperscan (PCRE syntax) may read differently from Python, or not ASCII.
 _UNLIKE_PCRE = re.compile(r"[^\x00-\x7f]|\{,|\[\^?\]?[^\]]*\[[:.=]|\(\?[a-zA-Z-]*x|\\[vNuU]|\\x[89a-fA-F]|\\[0-7]{3}")
+# What looks before a match's start: a sentence scanned with the character before it differs there from
+# the sentence cut out on its own (as `background` patterns see it). Over-matching (`\^`) only costs time.
+BEFORE_START = re.compile(r"\^|\\A|\(\?<[=!]")
 _CLASSES = (r"\w", r"\s", r"\d", r".")  # what a character is to either engine
 _verdicts: dict[str, bool] = {}  # character -> both engines agree on it (filled as characters are met)
 
@@ -57,20 +63,17 @@ _PROBE = _probe()
 _UNCHECKED = re.compile("[^" + re.escape("".join(c for c in map(chr, range(128)) if engines_agree_on(c))) + "]")
 
 
-def _compiles(patterns: list[tuple[int, bytes, int]]) -> tuple[list[tuple[int, bytes, int]], hyperscan.Database | None]:
-    """The patterns Hyperscan accepts, and their database (one compile when all are accepted)."""
-    if not patterns:
-        return [], None
-    database = hyperscan.Database()
-    try:
-        database.compile(expressions=[p for _, p, _ in patterns], ids=[i for i, _, _ in patterns],
-                         elements=len(patterns), flags=[f for _, _, f in patterns])
-        return patterns, database
-    except hyperscan.error:  # the error does not say which pattern: halve until each is found
-        if len(patterns) == 1:
-            return [], None
-        accepted = _compiles(patterns[: len(patterns) // 2])[0] + _compiles(patterns[len(patterns) // 2 :])[0]
-        return _compiles(accepted) if accepted else ([], None)
+def _ids(patterns: list[re.Pattern[str]]) -> dict[re.Pattern[str], int]:
+    ids: dict[re.Pattern[str], int] = {}
+    for pattern in patterns:
+        ids.setdefault(pattern, len(ids))
+    return ids
+
+
+def _expressions(ids: dict[re.Pattern[str], int]) -> list[tuple[int, bytes, int]]:
+    """(id, expression, flags) of the patterns left to Hyperscan."""
+    return [(i, p.pattern.encode("utf-8"), _FLAGS | (hyperscan.HS_FLAG_CASELESS if p.flags & re.IGNORECASE else 0))
+            for p, i in ids.items() if not _UNLIKE_PCRE.search(p.pattern) and not p.flags & (re.VERBOSE | re.ASCII)]
 
 
 @dataclass(frozen=True)
@@ -83,19 +86,36 @@ class Prefilter:
 
     @classmethod
     def of(cls, patterns: list[re.Pattern[str]]) -> Prefilter:
-        ids: dict[re.Pattern[str], int] = {}
-        for pattern in patterns:
-            ids.setdefault(pattern, len(ids))
-        candidates = [(i, p.pattern.encode("utf-8"), _FLAGS | (hyperscan.HS_FLAG_CASELESS if p.flags & re.IGNORECASE else 0))
-                      for p, i in ids.items() if not _UNLIKE_PCRE.search(p.pattern) and not p.flags & (re.VERBOSE | re.ASCII)]
-        accepted, database = _compiles(candidates)
-        return cls(ids, frozenset(ids.values()) - {i for i, _, _ in accepted}, database)
+        ids = _ids(patterns)
+        accepted, database = compile_cached(_expressions(ids))
+        return cls(ids, frozenset(ids.values()) - accepted, database)
 
-    def scan(self, text: str) -> list[int] | None:
-        """The ids of the patterns that may match in `text`; None when any may (a character the engines differ on)."""
-        if (unchecked := _UNCHECKED.findall(text)) and not all(map(engines_agree_on, set(unchecked))):
-            return None
-        found: list[int] = []
-        if self.database is not None:
-            self.database.scan(text.encode("utf-8"), match_event_handler=lambda i, *_: found.append(i))
-        return found
+    @staticmethod
+    def compile_soon(patterns: list[re.Pattern[str]]) -> None:
+        """Start compiling (in a thread) the database that `of` these patterns will use."""
+        compile_soon(_expressions(_ids(patterns)))
+
+    def scan(self, text: str, spans: list[tuple[int, int]]) -> list[list[int] | None]:
+        """Per sentence (`spans` of the field `text`), the ids of the patterns that may match in it; None
+        when any may (a character the engines differ on)."""
+        suspect = bool(unchecked := _UNCHECKED.findall(text)) and not all(map(engines_agree_on, set(unchecked)))
+        # With the character before the sentence, `\b` and `\B` at its start see what `re` sees.
+        scanned = [(max(start - 1, 0), end) for start, end in spans]
+        data = text.encode("utf-8")
+        if len(data) == len(text):
+            pieces = [data[start:end] for start, end in scanned]
+        else:  # Hyperscan reads UTF-8
+            pieces = [text[start:end].encode("utf-8") for start, end in scanned]
+        out: list[list[int] | None] = []
+        for (start, end), piece in zip(scanned, pieces):
+            if suspect and _disagree(text[start:end]):
+                out.append(None)
+                continue
+            found: list[int] = []
+            if self.database is not None:
+                self.database.scan(piece, match_event_handler=lambda i, *_, found=found: found.append(i))
+            out.append(found)
+        return out
+
+def _disagree(text: str) -> bool:
+    return bool(unchecked := _UNCHECKED.findall(text)) and not all(map(engines_agree_on, set(unchecked)))

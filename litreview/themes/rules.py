@@ -81,7 +81,7 @@ class ThemeSet:
     def prefilter(self) -> Prefilter:
         """Every signal's and negative's pattern in one Hyperscan database (compiled once, when first needed)."""
         return Prefilter.of([item.pattern for t in self.themes
-                             for item in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))])
+                             for item in (*t.signals, *t.negatives, *(x for sub in t.subthemes for x in sub.signals))] + list(self.background))
 
 
 def phrase_regex(phrase: str) -> str:
@@ -173,24 +173,27 @@ def _theme_hits(sentences: SentenceIndex, signals: tuple[Signal, ...], theme: Th
     overlaps, or all of the theme's hits in its sentence (scope "sentence").
     """
     blocked = sentences.negative_spans(tuple((n.pattern, n.scope) for n in theme.negatives))
-
-    def counts(k: int, signal: Signal) -> bool:
-        if k not in blocked:  # no negative here: the first match decides
-            return signal.pattern.search(sentences.text[k], *sentences.span[k]) is not None
-        return any(not any(scope == "sentence" or (a < m.end() and m.start() < b) for a, b, scope in blocked[k])
-                   for m in signal.pattern.finditer(sentences.text[k], *sentences.span[k]))
-    fired = sorted((k, index) for index, signal in enumerate(signals) for k in sentences.candidates(signal.pattern, signal.where, papers) if counts(k, signal))
+    text, span = sentences.text, sentences.span
+    fired = []
+    for index, signal in enumerate(signals):
+        search, finditer = signal.pattern.search, signal.pattern.finditer
+        for k in sentences.candidates(signal.pattern, signal.where, papers):
+            if k not in blocked:  # no negative here: the first match decides
+                if search(text[k], *span[k]) is not None:
+                    fired.append((k, index))
+            elif any(not any(scope == "sentence" or (a < m.end() and m.start() < b) for a, b, scope in blocked[k]) for m in finditer(text[k], *span[k])):
+                fired.append((k, index))
+    fired.sort()
+    background, keys, paper = sentences.background(themes.background), sentences.key, sentences.paper
     rows: dict[int, list[tuple[str, str, float, str]]] = {}
-    factors: dict[int, float] = {}
     for k, index in fired:
-        (start, end), key = sentences.span[k], sentences.key[k]
-        sentence = sentences.text[k][start:end]
-        if k not in factors:
-            factors[k] = theme.title_boost if key[0] == "0" else (
-                themes.background_factor if any(b.search(sentence) for b in themes.background) else 1.0)
-        factor = factors[k]
-        rows.setdefault(sentences.paper[k], []).append((key, sentence, signals[index].weight * factor, signals[index].name))
+        key, (start, end) = keys[k], span[k]
+        factor = theme.title_boost if key[0] == "0" else (themes.background_factor if k in background else 1.0)
+        rows.setdefault(paper[k], []).append((key, text[k][start:end], signals[index].weight * factor, signals[index].name))
     for paper_rows in rows.values():
+        if len(paper_rows) <= theme.max_hits:  # no signal can have more hits than it may count
+            paper_rows.sort()
+            continue
         paper_rows.sort(key=lambda r: (r[3], -r[2], r[0]))
         paper_rows[:] = sorted(row for _, group in groupby(paper_rows, key=lambda r: r[3]) for row in list(group)[: theme.max_hits])
     return rows

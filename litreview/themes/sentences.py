@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .prefilter import Prefilter
+from .prefilter import BEFORE_START, Prefilter
 
 _ABBREVIATIONS = frozenset(("e.g.", "i.e.", "et al.", "avg.", "vs.", "cf.", "approx.", "resp.", "fig.", "figs.", "eq.", "eqs.",
                   "sec.", "no.", "nos.", "dr.", "prof.", "incl.", "viz.", "w.r.t.", "a.k.a.", "ca.", "al.", "mr.", "ms.", "e.g.,", "i.e.,"))
-_BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?:\s+|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))")
-_INITIAL = re.compile(r"[a-z]\.")
-_SENTENCE_START = re.compile(r"$|[A-Z0-9\"'(\[\u201c]")
+# A sentence ends at . ! or ? with its closing quotes and brackets, before spaces or (after a word of
+# two letters or more) a capitalised word, when what follows can start a sentence.
+_BOUNDARY = re.compile(r"([.!?][\"'\u201d\u2019)\]]*)(?:\s+|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))(?=$|[A-Z0-9\"'(\[\u201c])")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -26,14 +26,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _BOUNDARY.finditer(text):
         word = text[text.rfind(" ", 0, m.start()) + 1 : m.start() + 1].lower().lstrip("([{\"'")
-        if word in _ABBREVIATIONS or _INITIAL.fullmatch(word) or not _SENTENCE_START.match(text, m.end()):
+        if word in _ABBREVIATIONS or (len(word) == 2 and "a" <= word[0] <= "z" and word[1] == "."):  # an initial
             continue
-        if text[start : m.start() + 1].strip():
-            spans.append((start, m.start() + len(m.group().rstrip())))
+        spans.append((start, m.end(1)))
         start = m.end()
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
+    if spans:  # only the first sentence can start with spaces: the others start where spaces end
+        spans[0] = (len(text) - len(text.lstrip()), spans[0][1])
+    return spans
 
 
 @dataclass(frozen=True)
@@ -52,24 +53,28 @@ class SentenceIndex:
     reported: dict[int, list[int]]  # per pattern id, the sentences Hyperscan reports it in
     unscanned: list[int]  # sentences where any pattern may match (a character the two engines differ on)
     _negatives: dict[tuple, dict[int, list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False, compare=False)
+    _background: dict[int, tuple[tuple, set[int]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, titles: list[str], abstracts: list[str], prefilter: Prefilter) -> SentenceIndex:
-        paper, key, text, span = [], [], [], []
-        for i, (title, abstract) in enumerate(zip(titles, abstracts)):
-            fields = [(title, [(0, len(title))]), (abstract, split_sentences(abstract))]
-            for field_number, (field_text, spans) in enumerate(fields):
-                for k, sentence_span in enumerate(spans):
-                    paper.append(i), key.append(f"{field_number}{k:05d}"), text.append(field_text), span.append(sentence_span)
+        paper: list[int] = []
+        key: list[str] = []
+        text: list[str] = []
+        span: list[tuple[int, int]] = []
         reported: dict[int, list[int]] = {}
-        unscanned = []
-        for k, (field_text, (start, end)) in enumerate(zip(text, span)):
-            # With the character before the sentence, `\b` and `\B` at its start see what `re` sees.
-            found = prefilter.scan(field_text[max(start - 1, 0) : end])
-            if found is None:
-                unscanned.append(k)
-            for pattern_id in found or ():
-                reported.setdefault(pattern_id, []).append(k)
+        unscanned: list[int] = []
+        for i, (title, abstract) in enumerate(zip(titles, abstracts)):
+            for field_number, field_text, spans in ((0, title, [(0, len(title))]), (1, abstract, split_sentences(abstract))):
+                first = len(key)
+                paper += [i] * len(spans)
+                key += [f"{field_number}{k:05d}" for k in range(len(spans))]
+                text += [field_text] * len(spans)
+                span += spans
+                for k, found in enumerate(prefilter.scan(field_text, spans), start=first):
+                    if found is None:
+                        unscanned.append(k)
+                    for pattern_id in found or ():
+                        reported.setdefault(pattern_id, []).append(k)
         return cls(paper, key, text, span, prefilter, reported, unscanned)
 
     def candidates(self, pattern: re.Pattern[str], where: str = "both", papers: set[int] | None = None) -> list[int]:
@@ -93,3 +98,21 @@ class SentenceIndex:
                         spans.setdefault(k, []).append((m.start(), m.end(), scope))
             self._negatives[negatives] = spans
         return self._negatives[negatives]
+
+    def sentence(self, k: int) -> str:
+        start, end = self.span[k]
+        return self.text[k][start:end]
+
+    def background(self, patterns: tuple[re.Pattern[str], ...]) -> set[int]:
+        """The abstract sentences any of these patterns matches in, each cut out of its field (kept: every theme asks again)."""
+        known = self._background.get(id(patterns))
+        if known is None or known[0] is not patterns:  # (the tuple itself is kept, so its id is not reused)
+            found = set()
+            for pattern in patterns:
+                number = self.prefilter.ids.get(pattern)
+                # Cut out, a sentence has nothing before its start; what `^`, `\\A` and lookbehinds see there differs.
+                alone = number is None or number in self.prefilter.everywhere or BEFORE_START.search(pattern.pattern)
+                found |= {k for k in (range(len(self.key)) if alone else self.candidates(pattern))
+                          if self.key[k][0] == "1" and k not in found and pattern.search(self.sentence(k))}
+            known = self._background[id(patterns)] = (patterns, found)
+        return known[1]
