@@ -95,7 +95,7 @@ def test_theme_notebook_cites_every_paper_of_its_theme(seed_config: Path, execut
     assert expected and expected <= cited_keys(executed[name])
 
 
-STANDARD_SECTIONS = ("## Findings reported in the abstracts", "## Every paper of the theme")
+STANDARD_SECTIONS = ("## Comparison", "## Findings reported in the abstracts", "## Every paper of the theme")
 
 
 @pytest.mark.parametrize("name", THEME_NOTEBOOKS)
