@@ -201,8 +201,10 @@ def test_exports_paste_the_glued_counts(seed_config: Path, exported, suffix: str
 
 
 def test_exports_cite_author_year_like_the_site(exported):
-    authors, year = short_citation("alnuhait2024factcheckmate")
-    other, other_year = short_citation("simhi2024distinguishing")
+    # Keys as the hallucination synthesis cites them: simhi with {cite:t} and alone with {cite:p}, and
+    # "{cite:p}`alnuhait2024factcheckmate,simhi2024distinguishing`".
+    authors, year = short_citation("simhi2024distinguishing")
+    other, other_year = short_citation("alnuhait2024factcheckmate")
     assert authors.endswith(" et al.")  # more than two authors
     script = exported_text(exported, "02-hallucination", ".py")
     html = exported_text(exported, "02-hallucination", ".html").replace("<em>et al.</em>", "et al.")

@@ -70,7 +70,7 @@ def render_comparison(comparison: pd.DataFrame, theme: str, download: str | None
             cells = [escape_markdown(getattr(row, field)) for field in FIELDS]
         rows.append("| " + " | ".join([paper, *cells]) + " |")
     table = fenced("\n".join(rows), "{table} " + f"The papers of this theme compared ({len(comparison)})",
-                   {"class": "comparison sortable", "name": f"{theme}-comparison-table"})
+                   {"class": "comparison sortable"})
     return "\n".join(lines) + "\n" + table
 
 
