@@ -4,7 +4,7 @@ review's Atom feed advertised on every page.
 No theme is clean out of the box (axe-core, html-validate): Sphinx writes toctree captions with
 `role="heading"` but no `aria-level` and code blocks that scroll without being focusable; docutils
 writes bibliography entries with a deprecated role and void elements in XML style (`<img/>`); Furo
-writes two unlabelled `<aside>` landmarks. Each is fixed where it is made: the first ones in an HTML
+writes two unlabelled `<aside>` landmarks, and gives a table's wrapper the table's ids. Each is fixed where it is made: the first ones in an HTML
 translator, the asides (in Furo's page template, which has no block for them) once the pages are
 written. Page titles are kept to what a browser tab and a search result show.
 """
@@ -21,6 +21,7 @@ from docutils import nodes
 from markupsafe import escape
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
 from ..fileio import write_text_atomic
@@ -69,6 +70,19 @@ class AccessibleTranslator(HTML5Translator):
         super().visit_citation(node)
         for index in range(start, len(self.body)):
             self.body[index] = self.body[index].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+class UniqueTableIds(SphinxPostTransform):
+    """Furo wraps each table in a container that copies the table's attributes, ids included, so the
+    page would hold each id twice (html-validate no-dup-id); the table keeps them, its wrapper not."""
+
+    formats = ("html",)
+    default_priority = 501  # after Furo's wrapping (500)
+
+    def run(self, **kwargs: Any) -> None:
+        for wrapper in self.document.findall(nodes.container):
+            if "table-wrapper" in wrapper["classes"]:
+                wrapper["ids"] = []
 
 
 def short_title(title: str, suffix: str, limit: int = TITLE_LIMIT) -> str:
@@ -123,6 +137,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("litreview_markup_version", MARKUP_VERSION, "html", types=[str])
     app.set_translator("html", AccessibleTranslator, override=True)
     app.set_translator("dirhtml", AccessibleTranslator, override=True)
+    app.add_post_transform(UniqueTableIds)
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", on_build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
