@@ -61,12 +61,6 @@ def compute_theme_counts(paper_themes: pd.DataFrame, subthemes: Sequence[tuple[s
     return pd.DataFrame(rows, columns=["theme", "subtheme", "papers"])
 
 
-def compute_theme_overlaps(paper_themes: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """A theme x theme matrix: papers in both (the diagonal: papers in the theme)."""
-    members = {t: set(paper_themes.loc[paper_themes["theme"] == t, "paper_id"]) for t in theme_ids}
-    return pd.DataFrame([[len(members[a] & members[b]) for b in theme_ids] for a in theme_ids], index=list(theme_ids), columns=list(theme_ids))
-
-
 def compute_papers_by_month(papers: pd.DataFrame) -> pd.DataFrame:
     """Papers by year and month of first version; papers with no known date are counted as 'not known', last."""
     known = papers.dropna(subset=["year", "month"])

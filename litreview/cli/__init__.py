@@ -97,10 +97,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from ..analysis.extractions import compute_extraction_coverage, describe_coverage
     from ..analysis.prefill import plan_prefill, write_prefill
     from ..config import review_locked
     from ..pipeline import build_review
-    from .reports import extraction_coverage
 
     config = load_config(args.config)
     # Under the review's lock: the files are read and appended to with nobody appending meanwhile.
@@ -109,8 +109,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         for problem in review.extraction_problems:
             print(problem, file=sys.stderr)
         if args.check:
-            papers = review["paper_themes"].groupby("theme").size()
-            print(*(f"theme {theme}: {papers.get(theme, 0)} papers, {line}" for theme, line in extraction_coverage(review).items()), sep="\n")
+            coverage = compute_extraction_coverage(review["paper_themes"], review["extractions"], review.themes.ids)
+            print(*(f"theme {row.theme}: {row.papers} papers, extractions: {describe_coverage(row)}" for _, row in coverage.iterrows()), sep="\n")
             print(f"extractions check: {len(review['extractions'])} rows, {len(review.extraction_problems)} problem(s)")
             return 1 if review.extraction_problems else 0
         if review.extraction_problems:

@@ -5,8 +5,8 @@ inside bounded repeats takes most of it); loading the serialized database takes 
 database is kept in the user's cache folder (`LITREVIEW_CACHE_DIR`, else `$XDG_CACHE_HOME/litreview`,
 else `~/.cache/litreview`), keyed by the Hyperscan version and every expression, id and flag
 compiled, so a stale one is never read; a cache that cannot be read or written is skipped.
-Within a process each database is compiled or read once: `compile_soon` starts that in a thread
-(Hyperscan releases the GIL while it compiles), so the pipeline can parse meanwhile.
+Within a process each database is compiled or read once, behind a lock: the pipeline asks for it in
+a thread (Hyperscan releases the GIL while it compiles) and parses meanwhile; a second caller waits.
 """
 
 from __future__ import annotations
@@ -57,17 +57,10 @@ def compile_cached(patterns: list[tuple[int, bytes, int]]) -> Compiled:
     key = hashlib.sha256(json.dumps([hyperscan.__version__, [(i, p.hex(), f) for i, p, f in patterns]]).encode()).hexdigest()[:32]
     with _locks_lock:
         lock = _locks.setdefault(key, threading.Lock())
-    with lock:  # a second caller waits for the first (the thread `compile_soon` started)
+    with lock:  # a second caller waits for the first (the pipeline's compiling thread)
         if key not in _done:
             _done[key] = _read(cache_dir() / f"hyperscan-{key}.db") or _compile_and_keep(patterns, cache_dir() / f"hyperscan-{key}.db")
         return _done[key]
-
-
-def compile_soon(patterns: list[tuple[int, bytes, int]]) -> threading.Thread:
-    """Start `compile_cached` in a thread; a later `compile_cached` of the same patterns waits for it."""
-    thread = threading.Thread(target=compile_cached, args=(patterns,), name="hyperscan-compile")
-    thread.start()
-    return thread
 
 
 def _read(path: Path) -> Compiled | None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import hyperscan
 
-from .dbcache import compile_cached, compile_soon
+from .dbcache import compile_cached
 
 # No HS_FLAG_UCP: with Unicode classes, compiling themes.toml took 74 s instead of 0.6 s (bounded
 # repeats of `\w`, as in `(?:[\w-]+\W+){0,4}?`), so `\w`, `\s`, `\d` and `\b` are ASCII to Hyperscan
@@ -89,11 +89,6 @@ class Prefilter:
         ids = _ids(patterns)
         accepted, database = compile_cached(_expressions(ids))
         return cls(ids, frozenset(ids.values()) - accepted, database)
-
-    @staticmethod
-    def compile_soon(patterns: list[re.Pattern[str]]) -> None:
-        """Start compiling (in a thread) the database that `of` these patterns will use."""
-        compile_soon(_expressions(_ids(patterns)))
 
     def scan(self, text: str, spans: list[tuple[int, int]]) -> list[list[int] | None]:
         """Per sentence (`spans` of the field `text`), the ids of the patterns that may match in it; None
