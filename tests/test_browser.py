@@ -112,7 +112,9 @@ def test_bibtex_copy_button_puts_the_entry_on_the_clipboard(seed):
     page.locator("div.highlight-bibtex").hover()
     page.locator("div.highlight-bibtex button.copybtn").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("@misc{du2024think,") and "eprint = {2410.13413}" in copied
+    assert copied.startswith("@misc{du2024think,") and "howpublished = {arXiv:2410.13413 [cs.CL]}" in copied
+    # The short entry a person pastes: review.bib's, without the abstract.
+    assert "abstract" not in copied and copied.rstrip().endswith("}")
 
 
 def test_hostile_review_opens_no_dialog_and_injects_nothing(hostile_site, browser):

@@ -1,8 +1,15 @@
 """BibTeX and CSL-JSON from the enriched tables, through bibtexparser v2's model and writer.
 
-Entries: arXiv papers are `@misc` with eprint/archivePrefix/primaryClass; a known venue gives
-`@inproceedings` or `@article` with the eprint kept; a paper without arXiv id gets a note. Every text
-field goes through `latex.bibtex_text`, so nothing from the web acts as BibTeX or LaTeX syntax.
+Entries: arXiv papers are `@misc`; a known venue gives `@inproceedings` or `@article`; a paper
+without arXiv id gets a note. Every text field goes through `latex.bibtex_text`, so nothing from the
+web acts as BibTeX or LaTeX syntax.
+
+The arXiv id is written once, as text ("arXiv:2401.01234 [cs.CL]") in `howpublished` (`@misc`) or
+`note`: classic BibTeX styles (plain, apalike) print no `eprint` field, and biblatex prints both
+`eprint` and `url` besides `howpublished`/`note`, so any second field would print the id twice.
+A paper whose date is unknown gets `date = {../D}`, D the first digest that listed it (biblatex's
+open-start range, "no later than D"): biblatex's data model asks every entry for a date, and no
+year is claimed that nobody knows. An entry without authors gets `key = {[Author unknown]}`.
 """
 
 from __future__ import annotations
@@ -24,6 +31,10 @@ _PUBLISHED_AS = re.compile(r"^(?P<venue>.*?) \(published as '(?P<title>.*)'\)$")
 _TRAILING_YEAR = re.compile(r"\s*\(\d{4}\)$")
 _VENUE_YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _JOURNAL_WORDS = ("journal", "transactions", "npj ", "letters", "review")
+# What BibTeX styles sort an authorless entry by and apalike prints in the author's place. Not the
+# title (APA's choice): apalike prints the title as well, so it would appear twice. The brackets mark
+# it as the bibliographer's words, as in library catalogues.
+UNKNOWN_AUTHOR_KEY = "[Author unknown]"
 
 
 def split_venue(venue: str) -> tuple[str, str]:
@@ -73,32 +84,41 @@ def entry_note(paper: dict, digest_date: str, published_as: str) -> str:
     return "; ".join(notes)
 
 
-def bib_fields(paper: dict, authors: list[str], digest_date: str) -> list[tuple[str, object]]:
-    """The fields of one entry, in the order they are written."""
+def bib_fields(paper: dict, authors: list[str], digest_date: str, with_abstract: bool = True) -> list[tuple[str, object]]:
+    """The fields of one entry, in the order they are written; `with_abstract=False` gives the short
+    entry a person pastes into their own bibliography."""
     venue, published_as = split_venue(paper["venue"])
     kind = entry_type(venue)
     fields: list[tuple[str, object]] = [("title", bibtex_text(paper["title"], protect_case=True))]
     if authors:
         fields.append(("author", " and ".join(bibtex_text(name) for name in authors)))
     else:
-        # BibTeX styles sort by author, or by the `key` field when there is none.
-        fields.append(("key", bibtex_text(paper["title"])))
+        fields.append(("key", UNKNOWN_AUTHOR_KEY))
     if kind == "inproceedings":
         fields.append(("booktitle", bibtex_text(venue)))
     elif kind == "article":
         fields.append(("journal", bibtex_text(venue_name(venue))))
     date = issued(paper, venue)
     fields += list(zip(("year", "month"), date))  # BibTeX has no day field
-    if paper["arxiv_id"]:
-        fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
-        if paper["primary_category"]:
-            fields.append(("primaryClass", paper["primary_category"]))
-    note = entry_note(paper, digest_date, published_as)
+    if not date and digest_date:
+        fields.append(("date", f"../{digest_date}"))
+    arxiv = arxiv_reference(paper)
+    if arxiv and kind == "misc":
+        fields.append(("howpublished", bibtex_text(arxiv)))
+    note = "; ".join(part for part in (entry_note(paper, digest_date, published_as), arxiv if kind != "misc" else "") if part)
     if note:
         fields.append(("note", bibtex_text(note)))
-    if paper["abstract"]:
+    if paper["abstract"] and with_abstract:
         fields.append(("abstract", bibtex_text(paper["abstract"])))
     return fields
+
+
+def arxiv_reference(paper: dict) -> str:
+    """'arXiv:2401.01234 [cs.CL]', the form arXiv asks citers to use; '' without an arXiv id."""
+    if not paper["arxiv_id"]:
+        return ""
+    category = f" [{paper['primary_category']}]" if paper["primary_category"] else ""
+    return f"arXiv:{paper['arxiv_id']}{category}"
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -112,13 +132,13 @@ def first_digest_dates(appearances: pd.DataFrame) -> dict[str, str]:
     return appearances.groupby("paper_id")["digest_date"].min().to_dict()
 
 
-def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame) -> Library:
+def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame, with_abstract: bool = True) -> Library:
     """One entry per paper with a citation key (column `citekey`), sorted by key."""
     names = authors_by_paper(authors)
     first_date = first_digest_dates(appearances)
     entries = []
     for paper in records(papers.sort_values("citekey")):
-        fields = bib_fields(paper, names.get(paper["paper_id"], []), first_date.get(paper["paper_id"], ""))
+        fields = bib_fields(paper, names.get(paper["paper_id"], []), first_date.get(paper["paper_id"], ""), with_abstract)
         entries.append(Entry(entry_type(split_venue(paper["venue"])[0]), paper["citekey"], [Field(k, v) for k, v in fields]))
     return Library(entries)
 
@@ -154,7 +174,9 @@ def csl_items(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataF
         if venue:
             item["container-title"] = venue_name(venue)
         if paper["arxiv_id"]:
-            item.update({"number": f"arXiv:{paper['arxiv_id']}", "publisher": "arXiv", "URL": f"https://arxiv.org/abs/{paper['arxiv_id']}"})
+            item.update({"number": f"arXiv:{paper['arxiv_id']}", "URL": f"https://arxiv.org/abs/{paper['arxiv_id']}"})
+            if kind == "article":  # a preprint: arXiv is who made it public; a venue's paper has its own publisher
+                item["publisher"] = "arXiv"
         note = entry_note(paper, first_date.get(paper["paper_id"], ""), published_as)
         if note:
             item["note"] = note

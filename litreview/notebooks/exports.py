@@ -28,8 +28,9 @@ from pybtex.backends import plaintext as plaintext_backend
 from pybtex.richtext import Text
 from pybtex.style.template import FieldIsMissing
 from sphinxcontrib.bibtex.style.referencing import BaseReferenceStyle, BracketStyle, PersonStyle, format_references
-from sphinxcontrib.bibtex.style.template import join, year
+from sphinxcontrib.bibtex.style.template import join
 
+from ..bib.author_year import lettered_year, year_letters
 from ..markup import escape_markdown, escape_markdown_span
 
 GLUE_PREFIX = "application/papermill.record/"  # where myst_nb.glue(..., display=False) puts a value
@@ -53,6 +54,7 @@ class AuthorYearStyle(BaseReferenceStyle):
 
     bracket: BracketStyle = field(default_factory=lambda: BracketStyle(left="(", right=")", sep="; "))
     person: PersonStyle = field(default_factory=PersonStyle)
+    year_letters: dict[str, str] = field(default_factory=dict)  # "2024a", "2024b", as on the site
 
     def role_names(self) -> Iterable[str]:
         return ["p", "ps", "t", "ts"]
@@ -63,8 +65,8 @@ class AuthorYearStyle(BaseReferenceStyle):
     def inner(self, role_name: str) -> object:
         authors = self.person.author_or_editor_or_title(full=role_name.endswith("s"))
         if role_name.startswith("p"):
-            return join(sep=", ")[authors, year]
-        return join(sep=" ")[authors, join["(", year, ")"]]
+            return join(sep=", ")[authors, lettered_year]
+        return join(sep=" ")[authors, join["(", lettered_year, ")"]]
 
 
 class MarkdownBackend(markdown_backend.Backend):
@@ -142,7 +144,7 @@ class _Converter:
         self.plain = plain
         self.backend = PlainBackend() if plain else MarkdownBackend()
         self.escape: Callable[[str], str] = (lambda text: " ".join(str(text).split())) if plain else escape_markdown
-        self.style = AuthorYearStyle()
+        self.style = AuthorYearStyle(year_letters=year_letters(bibliography.entries.values()))
         self.cited: dict[str, None] = {}  # in order of first citation
         self.unknown_keys: dict[str, None] = {}
         self.unknown_glue: dict[str, None] = {}

@@ -5,6 +5,7 @@ quadratic)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..bib.keys import PROVISIONAL
 from ..enrich.metadata import authors_by_paper
 from ..fileio import write_text_atomic
 from ..markup import autolink, escape_markdown, fenced, front_matter, link
+from .citations import CITEKEY_METADATA
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ def group(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[str, list]:
 
 
 def bibtex_by_key(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame) -> dict[str, str]:
-    library = build_library(papers, authors, appearances)
+    """The entry a reader pastes into their own bibliography: `review.bib`'s, without the abstract."""
+    library = build_library(papers, authors, appearances, with_abstract=False)
     return {entry.key: write_bibtex(Library([entry])).strip() for entry in library.entries}
 
 
@@ -100,7 +103,8 @@ def describe_theme(theme: str, subtheme: str, context: PaperContext) -> tuple[st
 def render_paper_page(paper: dict, context: PaperContext) -> str:
     paper_id = paper["paper_id"]
     names = context.authors.get(paper_id, [])
-    lines = [front_matter(orphan="true"), f"({paper_id})=", f"# {escape_markdown(paper['title'])}", ""]
+    # The key in the front matter lets citations of this paper link here (site/citations.py).
+    lines = [front_matter(orphan="true", **{CITEKEY_METADATA: json.dumps(paper["citekey"])}), f"({paper_id})=", f"# {escape_markdown(paper['title'])}", ""]
     facts = [f"**Authors:** {escape_markdown(', '.join(names)) if names else 'unknown'}", f"**First version:** {escape_markdown(describe_date(paper))}"]
     if paper["arxiv_id"]:
         facts.append(f"**arXiv:** [{escape_markdown(paper['arxiv_id'])}](https://arxiv.org/abs/{paper['arxiv_id']})")

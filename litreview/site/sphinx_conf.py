@@ -13,6 +13,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from ..config import DEFAULT_CONFIG, load_config
+from . import citations
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -29,7 +30,7 @@ def configure(namespace: MutableMapping[str, object]) -> None:
         project=config.title,
         author="the review's authors",
         copyright="the review's authors",
-        extensions=["myst_nb", "sphinxcontrib.bibtex", "sphinx_copybutton", "litreview.site.sphinx_ext"],
+        extensions=["myst_nb", "sphinxcontrib.bibtex", "sphinx_copybutton", "litreview.site.sphinx_ext", "litreview.site.citations"],
         # landing.md and methods.md are included into hand-written pages, not pages of their own.
         exclude_patterns=["_build", "**.ipynb_checkpoints", "_generated/downloads", "_generated/landing.md", "_generated/methods.md"],
         # Notebooks: executed by `litreview build` into this cache (outside the HTML output), re-used here.
@@ -41,10 +42,11 @@ def configure(namespace: MutableMapping[str, object]) -> None:
         # Paper pages link a sub-theme to its section of the theme page by the heading's anchor
         # (MyST's default, GitHub-style slugs; site/build.py makes the same).
         myst_heading_anchors=2,
-        # Citations: author-year, from the review's bibliography.
+        # Citations: author-year, from the review's bibliography, linked to paper pages (site/citations.py).
         bibtex_bibfiles=[os.path.relpath(config.bib_dir / "review.bib", docs)],
-        bibtex_reference_style="author_year",
-        bibtex_default_style="plain",
+        bibtex_reference_style=citations.REFERENCE_STYLE,
+        bibtex_default_style=citations.STYLE,
+        bibtex_cite_id=citations.CITE_ID,
         html_theme="furo",
         html_title=config.title,
         html_static_path=[str(STATIC)],
