@@ -229,7 +229,7 @@ def test_the_theme_page_shows_the_comparison_table_and_its_csv(init_site: Path):
     assert haloquest[2:] == ["data; evaluation", "open-source VLMs", "HaloQuest (over 7.7K examples)", "accuracy",
                              "all open-source VLMs below 36% accuracy",
                              "benchmarking with generated images correlates with real images (r=0.97)"]
-    assert table.tbody.find_all("tr")[rows.index(haloquest)].td.find("a", href=lambda h: h and "bibliography" in h)  # a citation
+    assert table.tbody.find_all("tr")[rows.index(haloquest)].td.find("a", href=lambda h: h and "papers/" in h)  # a citation, opening the paper's page
     not_yet = [row for row in rows if row[1] == "not yet extracted"]
     assert len(not_yet) == len(hallucination) - 1
     assert f"1 paper checked by a person, 0 pre-filled and not yet checked, {len(not_yet)} not yet extracted" in section.get_text(" ")

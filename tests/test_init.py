@@ -15,7 +15,7 @@ from litreview import load_review
 from .conftest import ROOT, run_litreview
 
 OTHER_DIGEST = ROOT / "tests" / "data" / "other-review-digest.txt"
-CITATION_TITLE = re.compile(r'href="[^"]*bibliography\.html#[^"]+" title="([^"]*)"')
+CITATION_TITLE = re.compile(r'href="[^"]*papers/[^"/]+\.html" title="([^"]*)"')  # a citation, with its entry as tooltip
 FOURTH_THEME = '''
 [[themes]]
 id = "retrieval"

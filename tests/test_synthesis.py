@@ -21,7 +21,13 @@ THEME_PAGES = {"forgetting": "01-forgetting", "hallucination": "02-hallucination
 OTHER_DIGEST = ROOT / "tests" / "data" / "other-review-digest.txt"
 ROLE = re.compile(r"\{cite:[pt]\}`([^`]+)`")
 H2_SECTION = re.compile(r'<section id="[^"]+">\s*<h2>(.*?)<a class="headerlink"', re.S)
-CITATION = re.compile(r'<a class="reference internal" href="[^"]*bibliography\.html#([^"]+)"')
+# A citation opens the cited paper's page: the links inside sphinxcontrib-bibtex's citation spans.
+CITATION_SPAN = re.compile(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', re.S)
+CITED_PAGE = re.compile(r'<a class="reference internal" href="[^"]*papers/([^"/]+)\.html"')
+
+
+def cited_pages(html_text: str) -> list[str]:
+    return [page for span in CITATION_SPAN.findall(html_text) for page in CITED_PAGE.findall(span)]
 QUOTED_COUNT = re.compile(r'The <span class="pasted-text">(\d+)</span> papers')
 NOT_YET = re.compile(r'<p class="rubric" id="not-yet-discussed">.*?</ul>', re.S)
 PAPER_LINK = re.compile(r'href="[^"]*papers/(p[0-9a-f]+)\.html"')
@@ -112,7 +118,7 @@ def assert_counts_match_citations(html_dir: Path, review) -> None:
         for title, chunk in sections(page).items():
             for quoted in QUOTED_COUNT.findall(chunk):
                 assert title in subtheme_titles, (name, title)
-                assert int(quoted) == len(set(CITATION.findall(chunk))), (name, title)
+                assert int(quoted) == len(set(cited_pages(chunk))), (name, title)
                 checked += 1
         assert checked >= 3, name
 
