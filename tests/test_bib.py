@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pybtex.database import parse_string as pybtex_parse
 
 from litreview import load_review
-from litreview.bib.entries import build_library, write_bibtex
+from litreview.bib.entries import build_library, month_field, write_bibtex
 from litreview.bib.latex import bibtex_text, needs_case_protection, normalise_space
 from litreview.bib.outputs import check_bib, consumer_problems
 
@@ -230,10 +230,25 @@ def test_any_text_gives_entries_every_consumer_accepts(title: str, abstract: str
         (r"39\% and \textit{word}", r"39\% and word"),
         ("a_b & $c$ #d ~e ^f", r"a\_b \& \$c\$ \#d \textasciitilde{}e \textasciicircum{}f"),
         ("back\\slash", r"back\textbackslash{}slash"),
+        ("50% & 3_x #1 $5", r"50\% \& 3\_x \#1 \$5"),
+        ("{a}% ~b", r"\textbraceleft{}a\textbraceright{}\% \textasciitilde{}b"),
+        ("  said ``so''\tand\nthen  ", "said \u201cso\u201d and then"),
     ],
 )
 def test_bibtex_text(raw: str, expected: str):
     assert bibtex_text(raw) == expected
+
+
+@pytest.mark.parametrize("month", [0, 1, 3, 12, 13])
+def test_month_fields_are_written_as_bibtexparsers_month_middleware_writes_them(month: int):
+    from bibtexparser.library import Library
+    from bibtexparser.middlewares import AddEnclosingMiddleware, MonthAbbreviationMiddleware
+    from bibtexparser.model import Entry, Field
+
+    enclosing = AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=True, default_enclosing="{")
+    by_middleware = bibtexparser.write_string(Library([Entry("misc", "k", [Field("month", month)])]),
+                                              unparse_stack=[MonthAbbreviationMiddleware(), enclosing])
+    assert write_bibtex(Library([Entry("misc", "k", [month_field(month)])])) == by_middleware
 
 
 SPACEY_TEXT = st.text(st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2028ab%_{")), max_size=30) | st.text(max_size=30)

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import bibtexparser
 import pandas as pd
 from bibtexparser.library import Library
-from bibtexparser.middlewares import AddEnclosingMiddleware, MonthAbbreviationMiddleware
+from bibtexparser.middlewares import AddEnclosingMiddleware
 from bibtexparser.model import Entry, Field
 
 from ..enrich.metadata import authors_by_paper, split_name
-from .latex import bibtex_text, interpret_text_escapes
+from .latex import bibtex_text, bibtex_title, interpret_text_escapes, protected_word
 
 _PUBLISHED_AS = re.compile(r"^(?P<venue>.*?) \(published as '(?P<title>.*)'\)$")
 _TRAILING_YEAR = re.compile(r"\s*\(\d{4}\)$")
@@ -84,33 +85,78 @@ def entry_note(paper: dict, digest_date: str, published_as: str) -> str:
     return "; ".join(notes)
 
 
-def bib_fields(paper: dict, authors: list[str], digest_date: str, with_abstract: bool = True) -> list[tuple[str, object]]:
-    """The fields of one entry, in the order they are written; `with_abstract=False` gives the short
-    entry a person pastes into their own bibliography."""
-    venue, published_as = split_venue(paper["venue"])
-    kind = entry_type(venue)
-    fields: list[tuple[str, object]] = [("title", bibtex_text(paper["title"], protect_case=True))]
-    if authors:
-        fields.append(("author", " and ".join(bibtex_text(name) for name in authors)))
-    else:
-        fields.append(("key", UNKNOWN_AUTHOR_KEY))
-    if kind == "inproceedings":
-        fields.append(("booktitle", bibtex_text(venue)))
-    elif kind == "article":
-        fields.append(("journal", bibtex_text(venue_name(venue))))
-    date = issued(paper, venue)
-    fields += list(zip(("year", "month"), date))  # BibTeX has no day field
-    if not date and digest_date:
-        fields.append(("date", f"../{digest_date}"))
-    arxiv = arxiv_reference(paper)
-    if arxiv and kind == "misc":
-        fields.append(("howpublished", bibtex_text(arxiv)))
-    note = "; ".join(part for part in (entry_note(paper, digest_date, published_as), arxiv if kind != "misc" else "") if part)
-    if note:
-        fields.append(("note", bibtex_text(note)))
-    if paper["abstract"] and with_abstract:
-        fields.append(("abstract", bibtex_text(paper["abstract"])))
-    return fields
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def month_field(month: int) -> Field:
+    """A month as BibTeX's month macro (`mar`), written unbraced; a number that is no month stays
+    a (braced) number. This is what bibtexparser's MonthAbbreviationMiddleware makes of an int
+    month, done while the entry is built instead of in a second pass over every entry."""
+    if 1 <= month <= 12:
+        return Field("month", MONTH_MACROS[month - 1], enclosing="no-enclosing")
+    return Field("month", month)
+
+
+class Memo(dict):
+    """A function's results by argument, each computed on first use: `memo[x]` is a dict lookup."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.function(key)
+        return value
+
+
+class EntryBuilder:
+    """The entries of one bibliography. What recurs across its papers (the words of titles, author
+    names, venues, notes) is converted once; abstracts, which never recur, each time.
+    `with_abstract=False` gives the short entries a person pastes into their own bibliography."""
+
+    def __init__(self, with_abstract: bool = True) -> None:
+        self.with_abstract = with_abstract
+        self.recurring = Memo(bibtex_text)
+        self.protected_word = Memo(protected_word)
+        self.venue = Memo(self._venue)
+
+    def _venue(self, venue_text: str) -> tuple[str, str, tuple[str, str] | None, str]:
+        """(venue without "published as", entry type, booktitle or journal (name, value), published-as title)."""
+        venue, published_as = split_venue(venue_text)
+        kind = entry_type(venue)
+        container = None
+        if kind == "inproceedings":
+            container = ("booktitle", bibtex_text(venue))
+        elif kind == "article":
+            container = ("journal", bibtex_text(venue_name(venue)))
+        return venue, kind, container, published_as
+
+    def entry(self, paper: dict, authors: list[str], digest_date: str) -> Entry:
+        """One paper's entry; its fields in the order they are written."""
+        venue, kind, container, published_as = self.venue[paper["venue"]]
+        fields = [Field("title", bibtex_title(paper["title"], self.protected_word.__getitem__))]
+        if authors:
+            fields.append(Field("author", " and ".join(map(self.recurring.__getitem__, authors))))
+        else:
+            fields.append(Field("key", UNKNOWN_AUTHOR_KEY))
+        if container is not None:
+            fields.append(Field(*container))  # a Field per entry: the writer encloses each value in place
+        date = issued(paper, venue)
+        if date:
+            fields.append(Field("year", date[0]))
+            if len(date) > 1:  # BibTeX has no day field
+                fields.append(month_field(date[1]))
+        elif digest_date:
+            fields.append(Field("date", f"../{digest_date}"))
+        arxiv = arxiv_reference(paper)
+        if arxiv and kind == "misc":
+            fields.append(Field("howpublished", bibtex_text(arxiv)))
+        note = "; ".join(part for part in (entry_note(paper, digest_date, published_as), arxiv if kind != "misc" else "") if part)
+        if note:
+            fields.append(Field("note", self.recurring[note]))
+        if paper["abstract"] and self.with_abstract:
+            fields.append(Field("abstract", bibtex_text(paper["abstract"])))
+        return Entry(kind, paper["citekey"], fields)
 
 
 def arxiv_reference(paper: dict) -> str:
@@ -121,32 +167,40 @@ def arxiv_reference(paper: dict) -> str:
     return f"arXiv:{paper['arxiv_id']}{category}"
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    """Like frame.to_dict("records"), without pandas boxing every value one at a time."""
-    columns = {name: frame[name].tolist() for name in frame.columns}
-    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+# What an entry is made of (EntryBuilder.entry, issued, entry_note, arxiv_reference): the other columns are not read.
+ENTRY_COLUMNS = ("paper_id", "citekey", "title", "abstract", "arxiv_id", "published", "year", "month", "primary_category", "venue")
+
+
+def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict]:
+    """Like frame.to_dict("records") (of `columns` only, if given), without pandas boxing every
+    value one at a time."""
+    values = {name: frame[name].tolist() for name in (frame.columns if columns is None else columns)}
+    return [dict(zip(values, row)) for row in zip(*values.values())]
 
 
 def first_digest_dates(appearances: pd.DataFrame) -> dict[str, str]:
-    """paper_id -> the date of the first digest it appeared in."""
-    return appearances.groupby("paper_id")["digest_date"].min().to_dict()
+    """paper_id -> the date of the first digest it appeared in (missing dates skipped)."""
+    first: dict[str, str] = {}
+    # A plain loop: a pandas group-by costs more than the loop for the few rows per paper.
+    for paper_id, date in zip(appearances["paper_id"].tolist(), appearances["digest_date"].tolist()):
+        if isinstance(date, str) and (paper_id not in first or date < first[paper_id]):
+            first[paper_id] = date
+    return first
 
 
 def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame, with_abstract: bool = True) -> Library:
     """One entry per paper with a citation key (column `citekey`), sorted by key."""
     names = authors_by_paper(authors)
     first_date = first_digest_dates(appearances)
-    entries = []
-    for paper in records(papers.sort_values("citekey")):
-        fields = bib_fields(paper, names.get(paper["paper_id"], []), first_date.get(paper["paper_id"], ""), with_abstract)
-        entries.append(Entry(entry_type(split_venue(paper["venue"])[0]), paper["citekey"], [Field(k, v) for k, v in fields]))
+    builder = EntryBuilder(with_abstract)
+    entries = [builder.entry(paper, names.get(paper["paper_id"], []), first_date.get(paper["paper_id"], ""))
+               for paper in records(papers.sort_values("citekey"), ENTRY_COLUMNS)]
     return Library(entries)
 
 
 def write_bibtex(library: Library) -> str:
-    """BibTeX text. Month numbers become month macros (`mar`), every other value is braced."""
+    """BibTeX text. Every value is braced but for month macros (`mar`, see month_field)."""
     stack = [
-        MonthAbbreviationMiddleware(allow_inplace_modification=True),
         AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=True, default_enclosing="{", allow_inplace_modification=True),
     ]
     return bibtexparser.write_string(library, unparse_stack=stack)

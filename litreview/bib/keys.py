@@ -15,6 +15,7 @@ papers'; without, the provisional keys of papers whose authors are now known.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import string
@@ -45,12 +46,22 @@ def family_name(name: str) -> str:
     return ascii_slug(split_name(name)[1])
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def significant_slug(word: str) -> str:
+    """A title word's slug, or '' for a word that does not count (a stopword, a number, no letters).
+    Cached: the words of titles recur, and a slug takes a Unicode normalisation and a regex."""
+    slug = ascii_slug(word)
+    if slug and word.lower().strip(string.punctuation) not in STOPWORDS and not slug.isdigit():
+        return slug
+    return ""
+
+
 def title_words(title: str, count: int) -> list[str]:
     """The first `count` significant words of a title as slugs (fewer if it has fewer)."""
     words = []
     for word in title.split():
-        slug = ascii_slug(word)
-        if slug and word.lower().strip(string.punctuation) not in STOPWORDS and not slug.isdigit():
+        slug = significant_slug(word)
+        if slug:
             words.append(slug)
             if len(words) == count:
                 break
