@@ -20,6 +20,7 @@ from .errors import ConfigError, LitreviewError
 from .fileio import read_toml, write_bytes_atomic, write_text_atomic
 from .records.model import DigestSource
 from .sources.hf_digest import load_digest
+from .themes.learned import LearnedSettings
 
 DEFAULT_CONFIG = "review.toml"
 
@@ -36,6 +37,7 @@ class ReviewConfig:
     curation_file: Path
     labels_file: Path | None
     extractions_dir: Path  # the curated extraction CSVs ([themes] extractions)
+    learned: LearnedSettings | None = None  # [themes.learned]: the optional learned signal, off without it
 
     @property
     def root(self) -> Path:
@@ -87,7 +89,26 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> ReviewConfig:
         curation_file=path.parent / themes.get("curation", "data/curation.toml"),
         labels_file=path.parent / themes["labels"] if themes.get("labels") else None,
         extractions_dir=path.parent / themes.get("extractions", "data/extractions"),
+        learned=learned_settings(path, themes.get("learned")),
     )
+
+
+def learned_settings(path: Path, table: object) -> LearnedSettings | None:
+    """`[themes.learned]`: `training` (a list of {digest, labels} pairs, paths relative to the config),
+    `probability`, `floor` and `c` (see litreview.themes.learned); None when the table is absent."""
+    if table is None:
+        return None
+    where = f"{path}: [themes.learned]"
+    if not isinstance(table, dict) or set(table) - {"training", "probability", "floor", "c"}:
+        raise ConfigError(f"{where} takes only training, probability, floor and c")
+    training = table.get("training")
+    if not isinstance(training, list) or not training or not all(isinstance(t, dict) and set(t) == {"digest", "labels"} for t in training):
+        raise ConfigError(f"{where}: 'training' must list {{digest = \"...\", labels = \"...\"}} pairs, at least one")
+    numbers = {k: table.get(k, getattr(LearnedSettings, k)) for k in ("probability", "floor", "c")}
+    if not all(isinstance(v, (int, float)) and v > 0 for v in numbers.values()) or numbers["probability"] >= 1:
+        raise ConfigError(f"{where}: probability must be in (0, 1); floor and c positive numbers")
+    pairs = tuple((path.parent / t["digest"], path.parent / t["labels"]) for t in training)
+    return LearnedSettings(pairs, float(numbers["probability"]), float(numbers["floor"]), float(numbers["c"]))
 
 
 @contextmanager

@@ -71,6 +71,7 @@ class Review:
     curation: Curation | None
     scores: pd.DataFrame
     extraction_problems: tuple[str, ...] = ()
+    learned: pd.DataFrame | None = None  # the learned signal's rows, when the config turns it on
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
@@ -106,13 +107,29 @@ def build_review(config: ReviewConfig | None, digests: Sequence[DatedDigest], pi
     curation = load_review_curation(config, papers, themes) if use_curation else None
     store = config.root / "build" / "theme-scores.parquet" if config and keep_results else None
     scores = cache.theme_scores(papers, themes, store)
-    paper_themes = ordered(classify_papers(papers, themes, curation, scores), TABLES["paper_themes"])
+    learned = learned_signal(config, papers, scores, themes)
+    paper_themes = ordered(classify_papers(papers, themes, curation, scores, learned), TABLES["paper_themes"])
     extractions = load_extractions(config.extractions_dir, papers) if config and use_curation else Extractions(empty_table(), ())
     # In the order `litreview tables` lists them: the records' tables first, papers replaced in place.
     tables = {**records, "papers": papers, "authors": ordered(enrichment.authors, TABLES["authors"]), "paper_themes": paper_themes,
               "extractions": ordered(extractions.table, TABLES["extractions"])}
     return Review(config=config, digests=tuple(digests), tables=tables, enrichment=enrichment, pins=pins,
-                  themes=themes, curation=curation, scores=scores, extraction_problems=extractions.problems)
+                  themes=themes, curation=curation, scores=scores, extraction_problems=extractions.problems, learned=learned)
+
+
+def learned_signal(config: ReviewConfig | None, papers: pd.DataFrame, scores: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame | None:
+    """The learned signal's rows for these papers, trained on the labelled digests `[themes.learned]`
+    names; None when the config does not turn it on."""
+    settings = config.learned if config else None
+    if settings is None:
+        return None
+    from .themes.evaluate import load_labels
+    from .themes.learned import learned_rows, train_models
+
+    training = [(build_tables([(load_digest(digest), "")])["papers"], load_labels(labels, themes.ids)) for digest, labels in settings.training]
+    labelled = pd.concat([p for p, _ in training], ignore_index=True).drop_duplicates("paper_id", keep="last")
+    labels = pd.concat([lab[["paper_id", *themes.ids]] for _, lab in training], ignore_index=True).drop_duplicates("paper_id", keep="last")
+    return learned_rows(papers, scores, train_models(labelled, labels, themes.ids, settings.c), settings)
 
 
 # Sources: a digest is dated by its config entry, or (given on the command line) by its file name.
@@ -203,4 +220,8 @@ def evaluations(review: Review) -> list[tuple[str, Evaluation]]:
     labels = review.config.labels_file if review.config else None
     if labels is None or not labels.exists():
         return []
-    return [(caption, compute_evaluation(review, labels, use_curation, split)) for caption, use_curation, split in EVALUATIONS]
+    # A learned signal trained on these very labels has seen every one of them: say so rather than call them held out.
+    trained = review.config.learned is not None and any(path.resolve() == labels.resolve() for _, path in review.config.learned.training)
+    note = " (the learned signal was trained on all of these labels: for it they are not held out)" if trained else ""
+    return [(caption + ("" if use_curation else note), compute_evaluation(review, labels, use_curation, split))
+            for caption, use_curation, split in EVALUATIONS]

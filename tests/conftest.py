@@ -53,10 +53,18 @@ def review_dir(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "review.toml", tmp_path / "review.toml")
     shutil.copy(ROOT / "themes.toml", tmp_path / "themes.toml")
     shutil.copy(ROOT / "data" / "curation.toml", tmp_path / "data" / "curation.toml")
+    copy_labels(tmp_path)
     return tmp_path
 
 
-REVIEW_FILES = ["review.toml", "themes.toml", "data", "bib", "notebooks", "tests/data/seed_labels.csv"]
+# The hand labels review.toml names: the evaluation's, and the learned signal's training ([themes.learned]).
+LABEL_FILES = ["tests/data/seed_labels.csv", "tests/data/dev-tune"]
+REVIEW_FILES = ["review.toml", "themes.toml", "data", "bib", "notebooks", *LABEL_FILES]
+
+
+def copy_labels(target: Path) -> None:
+    """The labelled files review.toml names, so that a copy of review.toml loads."""
+    copy_review(target, LABEL_FILES, docs=False)
 
 
 def copy_review(target: Path, files: Sequence[str] = REVIEW_FILES, docs: bool = True) -> Path:

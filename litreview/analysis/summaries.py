@@ -120,7 +120,7 @@ def compute_evaluation(review: Review, labels_path: str | Path, use_curation: bo
 
     papers = review["papers"]
     labels = select_split(load_labels(labels_path, review.themes.ids), split)
-    table = review["paper_themes"] if use_curation else classify_papers(papers, review.themes, None, review.scores)
+    table = review["paper_themes"] if use_curation else classify_papers(papers, review.themes, None, review.scores, review.learned)
     return evaluate(table, labels, papers, scores=review.scores, themes=review.themes.ids)
 
 

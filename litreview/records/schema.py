@@ -96,8 +96,10 @@ PAPER_THEMES = Table(
         Column("subtheme", "string", "Sub-theme id within the theme (the one whose phrases score highest)."),
         Column("score", "float64", "The classifier's score for the theme (threshold in themes.toml), also for curated rows."),
         Column("evidence", "string", "The sentence of the title or abstract that contributed most, exactly as written."),
-        Column("matched", "string", "The signals that fired, joined by '; '; for curated rows 'curation: <reason>'."),
-        Column("source", "string", "'rule' (the classifier decided) or 'curation' (data/curation.toml decided)."),
+        Column("matched", "string", "The signals that fired, joined by '; '; for curated rows 'curation: <reason>'; "
+                                       "for learned rows the model's probability and top terms."),
+        Column("source", "string", "'rule' (the classifier decided), 'learned' (the optional learned signal, [themes.learned]) "
+                                      "or 'curation' (data/curation.toml decided)."),
     ),
     sort_by=("theme", "paper_id"),
 )

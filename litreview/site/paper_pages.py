@@ -126,7 +126,7 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     if not rows:
         lines.append("This paper is in none of the review's themes.")
     for theme, subtheme, score, evidence, source in rows:
-        why = "curated" if source == "curation" else f"score {score:.1f}"
+        why = {"curation": "curated", "learned": f"learned signal, rules' score {score:.1f}"}.get(source, f"score {score:.1f}")
         theme_text, subtheme_text = describe_theme(theme, subtheme, context)
         lines.append(f"- **{theme_text}** ({subtheme_text}; {why}): {escape_markdown(evidence)}")
     lines += ["", "## Related papers", ""]

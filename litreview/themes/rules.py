@@ -247,8 +247,11 @@ def score_papers(papers: pd.DataFrame, themes: ThemeSet, chunk: int = 2000) -> p
 
 
 def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation | None = None,
-                    scores: pd.DataFrame | None = None) -> pd.DataFrame:
+                    scores: pd.DataFrame | None = None, learned: pd.DataFrame | None = None) -> pd.DataFrame:
     """The paper_themes table: one row per paper and theme it belongs to; curation wins over the rules.
+
+    `learned`: rows of the learned signal (`themes.learned.learned_rows`) for papers the rules leave
+    out; curation wins over them too, and one without a sub-theme gets the rules' best sub-theme.
 
     A row the curation adds or confirms has source "curation" and `matched` = "curation: <reason>"; its
     evidence is the rules' best sentence, or the title when no signal fired. `scores`: the result of
@@ -267,12 +270,19 @@ def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation |
     added = []
     titles = dict(zip(papers["paper_id"], papers["title"].fillna("").astype(str)))
     abstracts = dict(zip(papers["paper_id"], papers["abstract"].fillna("").astype(str)))
+
+    def best_subtheme(paper_id: str, theme_id: str) -> str:
+        index = SentenceIndex.of([titles[paper_id]], [abstracts[paper_id]], themes.prefilter)
+        return _subthemes(index, themes[theme_id], themes, {0})[0]
+
     for row in scores[curated].itertuples(index=False):
         entry = decisions[(row.paper_id, row.theme)]
         if entry.action == "include":
-            title, abstract = titles[row.paper_id], abstracts[row.paper_id]
-            sub = entry.subtheme or row.subtheme or _subthemes(SentenceIndex.of([title], [abstract], themes.prefilter), themes[row.theme], themes, {0})[0]
-            added.append((row.paper_id, row.theme, sub, row.score, row.evidence or title, f"curation: {entry.reason}", "curation"))
+            sub = entry.subtheme or row.subtheme or best_subtheme(row.paper_id, row.theme)
+            added.append((row.paper_id, row.theme, sub, row.score, row.evidence or titles[row.paper_id], f"curation: {entry.reason}", "curation"))
+    for row in learned.itertuples(index=False) if learned is not None else ():
+        if (row.paper_id, row.theme) not in decisions:
+            added.append((row.paper_id, row.theme, row.subtheme or best_subtheme(row.paper_id, row.theme), row.score, row.evidence, row.matched, "learned"))
     table = pd.concat([table[PAPER_THEMES_COLUMNS], pd.DataFrame(added, columns=PAPER_THEMES_COLUMNS)], ignore_index=True)
     table = table.astype({c: "string" for c in PAPER_THEMES_COLUMNS if c != "score"} | {"score": "float64"})
     return table.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
