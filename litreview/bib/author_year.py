@@ -7,6 +7,7 @@ bibliography labels (site/citations.py) and the readable notebook exports use it
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterable, Mapping
 from types import SimpleNamespace
@@ -28,13 +29,21 @@ def lettered_year(children: list, data: dict) -> Any:
     return join[year, letters.get(data["entry"].key, "")].format_data(data)
 
 
+@functools.cache
+def _text_template() -> tuple[PersonStyle, Any, Any]:
+    # Made once: each PersonStyle and each backend lookup makes pybtex scan every installed package's
+    # entry points (tens of milliseconds), which once per entry cost seconds per build.
+    person = PersonStyle()
+    template = join(sep=", ")[person.author_or_editor_or_title(full=False), lettered_year]
+    return person, template, pybtex.plugin.find_plugin("pybtex.backends", "plaintext")()
+
+
 def author_year_text(entry: Entry, letters: Mapping[str, str] | None = None) -> str:
     """"Bengio, 2017", "Du and Han, 2024", "Aw et al., 2023" (sphinxcontrib-bibtex's author-year
     text, default person style; the title for a work without authors), with the entry's letter."""
-    person = PersonStyle()
-    template = join(sep=", ")[person.author_or_editor_or_title(full=False), lettered_year]
+    person, template, plaintext = _text_template()
     style = SimpleNamespace(person=person, year_letters=letters or {})
-    return template.format_data({"entry": entry, "style": style}).render_as("text")
+    return template.format_data({"entry": entry, "style": style}).render(plaintext)
 
 
 def year_letters(entries: Iterable[Entry]) -> dict[str, str]:
