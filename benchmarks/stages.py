@@ -283,7 +283,7 @@ def site_page_function():
         except ImportError:
             continue
         for name in SITE_PAGE_FUNCTIONS:
-            if hasattr(module, name):
+            if callable(getattr(module, name, None)):  # not the submodule litreview.site.paper_pages itself
                 return f"{module_name}.{name}", getattr(module, name)
     return None, None
 
@@ -342,6 +342,16 @@ def stage_site(n: int, digest: Path, workdir: Path):
 
     review = prepared_review(digest, workdir)
     docs, out = write_site_conf(digest, workdir, review), workdir / "html"
+    # Imports excluded, as for the other stages (the floor imports Sphinx before the clock): the
+    # extensions the site's conf names are imported here; Sphinx still sets them up in the build.
+    import importlib
+
+    from litreview.site.sphinx_conf import configure
+
+    namespace: dict = {"__file__": str(docs / "conf.py")}
+    configure(namespace)
+    for extension in namespace["extensions"]:
+        importlib.import_module(extension)
 
     def work() -> int:
         written = site_call(fn, review, docs / "_generated" / "papers")
