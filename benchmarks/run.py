@@ -23,7 +23,8 @@ Stages (floor first, then what is compared with it):
 - bare sphinx (floor, N <= 1,000): sphinx.cmd.build.build_main -q -b html over N one-paragraph .rst
   pages, `:orphan:`, no toctree, no sidebar, default theme, no extensions.
 - site paper pages (N <= 1,000): THE HOOK for the site stage (`site_page_function`, `site_call`):
-  litreview's paper-page generator, if it exists, writes N pages and Sphinx builds them; otherwise
+  litreview's paper-page generator, if it exists, writes N pages into docs/_generated/papers and
+  Sphinx builds them with the site's own conf (litreview.site.sphinx_conf.configure); otherwise
   the row reads "n/a (site stage not available)". Budgets: within 1.5x of bare sphinx at 1,000;
   µs/page at 1,000 within 1.5x of that at 100.
 

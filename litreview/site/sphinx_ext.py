@@ -133,6 +133,7 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("litreview.site.search")  # the search index's stems, remembered across pages
     app.add_config_value("litreview_feed", "", "html", types=[str])
     app.add_config_value("litreview_markup_version", MARKUP_VERSION, "html", types=[str])
     app.set_translator("html", AccessibleTranslator, override=True)
