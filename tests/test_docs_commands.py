@@ -58,7 +58,6 @@ def make_clone(workspace: Path) -> Path:
     for placeholder in ("path/to/digest.txt", "my-digest.txt"):
         (clone / placeholder).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(OTHER_DIGEST, clone / placeholder)
-    shutil.copytree(ROOT / "tests" / "data" / "dev-tune", clone / "tests" / "data" / "dev-tune")  # a labelled digest the guide measures
     return clone
 
 
