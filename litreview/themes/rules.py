@@ -23,7 +23,7 @@ from ..errors import ConfigError, LitreviewError
 from ..fileio import read_toml
 from .curation import Curation
 from .prefilter import Prefilter
-from .sentences import SentenceIndex
+from .sentences import SentenceIndex, split_sentences
 
 # The columns of `score_papers`, typed the same whether or not there are rows.
 SCORE_DTYPES = {"paper_id": "str", "theme": "str", "score": "float64", "threshold": "float64", "member": "bool",
@@ -232,9 +232,12 @@ def score_papers(papers: pd.DataFrame, themes: ThemeSet, chunk: int = 2000) -> p
     """
     ids = papers["paper_id"].astype(str).tolist()
     titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
+    # Split before asking for the prefilter: its database may still be compiling in another thread.
+    spans = [split_sentences(abstract) for abstract in abstracts]
     rows = []
     for first in range(0, len(ids), chunk):
-        sentences = SentenceIndex.of(titles[first : first + chunk], abstracts[first : first + chunk], themes.prefilter)
+        sentences = SentenceIndex.of(titles[first : first + chunk], abstracts[first : first + chunk], themes.prefilter,
+                                     spans[first : first + chunk])
         for theme in themes.themes:
             summaries = {i: _summarise(theme, hits) for i, hits in _theme_hits(sentences, theme.signals, theme, themes).items()}
             members = {i for i, (score, _, _) in summaries.items() if score >= theme.threshold}
