@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import io
+import re
 import sys
 
 import pandas as pd
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litreview.themes.prefilter import engines_agree_on
+from litreview.themes.prefilter import Prefilter, bytewise, engines_agree_on
 from litreview.themes.rules import ThemeSet, classify_papers, load_themes, score_papers
 from litreview.themes.sentences import SentenceIndex
 
@@ -169,3 +170,34 @@ def test_any_text_scores_as_with_re_alone(pairs):
     papers = pd.DataFrame([(f"p{n}", " ".join(t), " ".join(a).replace(" . ", ". ").replace(" ! ", "! ")) for n, (t, a) in enumerate(pairs)],
                           columns=["paper_id", "title", "abstract"])
     assert csv(score_papers(papers, themes)) == csv(score_papers(papers, re_alone(themes)))
+
+
+@pytest.mark.parametrize(("pattern", "rewritten"), [
+    (r"a\Wb", r"a\W+b"),  # one non-word character of text may be several bytes
+    (r"x.{2,5}?y", r"x.{2,}?y"),
+    (r"x[^ab]?y", r"x[^ab]*y"),
+    (r"[\W_]{1,3}", r"[\W_]+"),
+    (r"(?>ab)c++", r"(?:ab)c+"),  # atomic and possessive: plain (they match wherever those do)
+    (r"\bforget\w*|\.\S|\\W", r"\bforget\w*|\.\S+|\\W"),  # an escaped dot or backslash is a literal
+    (r"(?:[\w-]+\W+){0,4}?z", r"(?:[\w-]+\W+){0,4}?z"),
+    (r"(?P<w>\w+)\s+(?P=w)", r"(?P<w>\w+)\s+(?P=w)"),
+])
+def test_bytewise_lets_what_matches_any_character_match_its_bytes(pattern: str, rewritten: str):
+    assert bytewise(pattern) == rewritten
+
+
+# Characters Hyperscan is given (the engines agree on them), each two to four bytes in UTF-8.
+MULTIBYTE = ["\u2014", "\u201c", "\u2026", "\U0001f642", "\u00a9"]
+
+
+@given(st.lists(st.sampled_from(["a", "b", " ", "-", ".", *MULTIBYTE]), min_size=1, max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_the_byte_database_reports_every_pattern_re_matches_around_multibyte_characters(chars):
+    patterns = [re.compile(p) for p in (r"a\Wb", r"a.b", r"a.{2}b", r"a[^b ]b", r"a\S{1,2}b", r"\ba\W+b\b", r"a(?:\W\w){1,2}",
+                                        r"a[\W_]b", r"(?>a.)b", r"a.?b$", r"^.a")]
+    assert all(engines_agree_on(c) for c in MULTIBYTE)
+    text = "".join(chars)
+    sentences = SentenceIndex.of([text], [""], Prefilter.of(patterns))
+    for pattern in patterns:
+        if pattern.search(text):
+            assert 0 in sentences.candidates(pattern), (pattern.pattern, text)
