@@ -323,3 +323,25 @@ def test_real_bibtex_accepts_any_text(pairs):
 ])
 def test_title_words_whose_case_bibtex_styles_must_keep(word: str, protect: bool):
     assert needs_case_protection(word) is protect
+
+
+def middleware_bibtex(library) -> str:
+    """The bytes bibtexparser's own enclosing middleware writes (what write_bibtex does in one quick pass)."""
+    from bibtexparser.middlewares import AddEnclosingMiddleware
+
+    stack = [AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=True, default_enclosing="{")]
+    return bibtexparser.write_string(library, unparse_stack=stack)
+
+
+def test_written_as_bibtexparsers_enclosing_middleware_writes_them(seed_config: Path, hostile_review: Path, tmp_path: Path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth
+
+    sys.path.remove(str(ROOT / "benchmarks"))
+    synthetic = synth.write_digest(300, tmp_path / "synthetic.txt", seed=3)  # every paper offline: no authors, no date
+    reviews = [load_review(seed_config), load_review(hostile_review / "review.toml"), load_review(seed_config, digests=[synthetic])]
+    for review in reviews:
+        papers, authors, appearances = review["papers"], review["authors"], review["paper_digests"]
+        expected = middleware_bibtex(build_library(papers, authors, appearances))
+        assert write_bibtex(build_library(papers, authors, appearances)) == expected
+        assert expected.count("@") >= len(papers) > 0
