@@ -24,6 +24,7 @@ import pandas as pd
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
+from ..collection import cycle_collection_paused
 from ..enrich.metadata import authors_by_paper, split_name
 from .latex import bibtex_text, bibtex_title, interpret_text_escapes, protected_word
 
@@ -187,6 +188,7 @@ def first_digest_dates(appearances: pd.DataFrame) -> dict[str, str]:
     return first
 
 
+@cycle_collection_paused()
 def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame, with_abstract: bool = True) -> Library:
     """One entry per paper with a citation key (column `citekey`), sorted by key."""
     names = authors_by_paper(authors)
@@ -197,6 +199,7 @@ def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.D
     return Library(entries)
 
 
+@cycle_collection_paused()
 def write_bibtex(library: Library) -> str:
     """BibTeX text. Every value is braced but for month macros (`mar`, see month_field).
 

@@ -12,12 +12,11 @@ words, or at least two sentences. Everything else is a title.
 from __future__ import annotations
 
 import codecs
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from ..collection import cycle_collection_paused
 from ..errors import DigestError
 from ..records.model import DUPLICATE_ABSTRACT, DUPLICATE_TITLE, Digest, Paper, SkippedParagraph, normalise_title
 
@@ -89,22 +88,6 @@ def chrome_reason(paragraph: str) -> str | None:
     if DATE_LINE.match(paragraph):
         return "date line"
     return None
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while many objects are made and none can be part of a cycle.
-
-    Parsing keeps a few objects per paper; past some 50,000 papers the collector's full scans of
-    them made each paper about 1.4x as slow to parse (measured at 100,000 against 10,000).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @cycle_collection_paused()

@@ -1,0 +1,24 @@
+"""Pausing Python's cycle collector while a stage makes many objects that cannot form cycles."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while many objects are made and none can be part of a cycle.
+
+    Its full scans of them grow with the objects already made: parsing 100,000 papers was about
+    1.4x as slow per paper as parsing 10,000, and building a bibliography's entries and fields
+    about 1.1x as slow with it on (measured at 10,000).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
