@@ -125,6 +125,13 @@ def paper_pages(env: Any) -> dict[str, str]:
     return {str(meta[CITEKEY_METADATA]): docname for docname, meta in env.metadata.items() if CITEKEY_METADATA in meta}
 
 
+def on_env_updated(app: Sphinx, env: Any) -> list[str]:
+    """Once every page is read: the paper page of each citation id (asked by every page written,
+    so made once per build, not once per page: that was quadratic in the pages)."""
+    env.litreview_paper_pages = {nodes.make_id(key): docname for key, docname in paper_pages(env).items()}
+    return []
+
+
 class CitationsToPaperPages(SphinxPostTransform):
     """Point citations at paper pages and give each bibliography entry a link to its paper page."""
 
@@ -132,7 +139,9 @@ class CitationsToPaperPages(SphinxPostTransform):
     default_priority = 20  # after Sphinx resolves the citations (ReferencesResolver, 10)
 
     def run(self, **kwargs: Any) -> None:
-        pages = {nodes.make_id(key): docname for key, docname in paper_pages(self.env).items()}
+        pages = getattr(self.env, "litreview_paper_pages", None)
+        if pages is None:  # (every build reads, and so sets it, before it writes)
+            pages = {nodes.make_id(key): docname for key, docname in paper_pages(self.env).items()}
         here = self.env.docname
         builder = self.app.builder
         for citation in self.document.findall(nodes.inline):
@@ -157,5 +166,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     sphinxcontrib.bibtex.plugin.register_plugin("sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE,
                                                 LetteredAuthorYearReferenceStyle, force=True)
     app.connect("builder-inited", on_builder_inited, priority=600)
+    app.connect("env-updated", on_env_updated)
     app.add_post_transform(CitationsToPaperPages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
