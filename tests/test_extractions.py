@@ -216,7 +216,7 @@ def test_the_theme_page_shows_the_comparison_table_and_its_csv(init_site: Path):
     root = init_site
     members = load_review(root / "review.toml")["paper_themes"]
     hallucination = set(members.loc[members["theme"] == "hallucination", "paper_id"])
-    assert HALOQUEST in hallucination and LOFIT not in hallucination  # with litreview's default themes and no curation
+    assert {HALOQUEST, LOFIT} <= hallucination  # with litreview's default themes and no curation
     html = root / "docs" / "_build" / "html" / "_generated" / "notebooks"
     page = BeautifulSoup((html / "02-hallucination.html").read_text(encoding="utf-8"), "html.parser")
     section = page.find("section", id="comparison")
@@ -230,9 +230,13 @@ def test_the_theme_page_shows_the_comparison_table_and_its_csv(init_site: Path):
                              "all open-source VLMs below 36% accuracy",
                              "benchmarking with generated images correlates with real images (r=0.97)"]
     assert table.tbody.find_all("tr")[rows.index(haloquest)].td.find("a", href=lambda h: h and "papers/" in h)  # a citation, opening the paper's page
+    assert next(row for row in rows if row[1].startswith("LoFiT: fine-tunes offset vectors"))[2] == "parameters"
     not_yet = [row for row in rows if row[1] == "not yet extracted"]
-    assert len(not_yet) == len(hallucination) - 1
-    assert f"1 paper checked by a person, 0 pre-filled and not yet checked, {len(not_yet)} not yet extracted" in section.get_text(" ")
+    assert len(not_yet) == len(hallucination) - 2
+    assert f"2 papers checked by a person, 0 pre-filled and not yet checked, {len(not_yet)} not yet extracted" in section.get_text(" ")
+    # Papers extracted but in no other theme are in no other theme's table.
+    forgetting = BeautifulSoup((html / "01-forgetting.html").read_text(encoding="utf-8"), "html.parser").find("section", id="comparison")
+    assert "HaloQuest, a visual" not in forgetting.get_text(" ") and "LoFiT: fine-tunes" not in forgetting.get_text(" ")
 
     link = section.find("a", class_="download")
     assert "CSV" in link.get_text()
