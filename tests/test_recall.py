@@ -21,9 +21,9 @@ THEMES = ("forgetting", "hallucination", "cot")
 # development digest, which is not in the repository. These floors guard the half tuned on, a little
 # below the goals: they fail when a change to themes.toml loses what was found there.
 DEV_FLOOR = {"precision": 0.93, "recall": 0.90}
-# The seed without curation, rules alone (measured 1.00 precision; recall 0.905, 0.944, 0.900 on all 97 papers).
+# The seed without curation, rules alone (measured 1.00 precision; recall 1.00, 0.944, 0.950 on all 97 papers).
 SEED_PRECISION_FLOOR = 0.95
-SEED_RECALL_FLOOR = {"forgetting": 0.88, "hallucination": 0.90, "cot": 0.85}
+SEED_RECALL_FLOOR = {"forgetting": 0.95, "hallucination": 0.90, "cot": 0.90}
 
 
 @pytest.fixture(scope="module")
