@@ -16,7 +16,7 @@ site: $(STAMP)
 test: $(STAMP) system-deps $(NPM_STAMP)
 	$(BIN)/ruff check litreview tests benchmarks docs/conf.py
 	$(BIN)/litreview bib --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile  # one worker per core; a test file stays on one worker
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
