@@ -80,6 +80,7 @@ def test_catalog_filter_narrows_the_table(seed):
     watched, origin, papers = seed
     page = watched.page
     page.goto(origin + "_generated/catalog.html", wait_until="networkidle")
+    page.locator("form.catalog-filters").wait_for(state="visible")  # catalog.js shows it once it has run
     rows = page.locator("#catalog tbody tr")
     total = rows.count()
     assert total == papers

@@ -32,6 +32,17 @@ def page(site) -> Iterator[Page]:
     context.close()
 
 
+def script_ran(page: Page) -> Page:
+    """Wait until catalog.js has run on the page's current document: it shows the form last."""
+    page.locator("form.catalog-filters").wait_for(state="visible")
+    return page
+
+
+def open_catalog(page: Page, url: str) -> Page:
+    page.goto(url, wait_until="networkidle")
+    return script_ran(page)
+
+
 def visible_titles(page: Page) -> list[str]:
     return page.locator(f"{VISIBLE} td:first-child").all_inner_texts()
 
@@ -43,7 +54,7 @@ def controls(page: Page) -> dict[str, str]:
 
 def test_text_filter_finds_any_author_with_or_without_accents(site, page):
     _, origin = site
-    page.goto(origin + CATALOG, wait_until="networkidle")
+    open_catalog(page, origin + CATALOG)
     looking_inward = "Looking Inward: Language Models Can Learn About Themselves by Introspection"  # Owain Evans is its 9th author
     page.fill("input[name=text]", "Owain Evans")
     assert visible_titles(page) == [looking_inward]
@@ -56,7 +67,7 @@ def test_text_filter_finds_any_author_with_or_without_accents(site, page):
 
 def test_unknown_year_and_subthemes_by_title_narrowed_by_theme(site, page):
     _, origin = site
-    page.goto(origin + CATALOG, wait_until="networkidle")
+    open_catalog(page, origin + CATALOG)
     page.select_option("select[name=year]", "unknown")
     assert sorted(visible_titles(page)) == ["Autonomous In-Situ Soundscape Augmentation via Joint Selection of Masker and Gain",
                                             "Illusory VQA: Benchmarking and Enhancing Multimodal Models on Visual Illusions"]
@@ -76,7 +87,7 @@ def test_unknown_year_and_subthemes_by_title_narrowed_by_theme(site, page):
 
 def test_filters_survive_back_reload_and_a_shared_link(site, page):
     chromium, origin = site
-    page.goto(origin + CATALOG, wait_until="networkidle")
+    open_catalog(page, origin + CATALOG)
     page.select_option("select[name=theme]", "hallucination")
     page.fill("input[name=text]", "multimodal")
     shown = visible_titles(page)
@@ -90,19 +101,23 @@ def test_filters_survive_back_reload_and_a_shared_link(site, page):
     page.wait_for_load_state("networkidle")
     assert "/_generated/papers/" in page.url
     page.go_back(wait_until="networkidle")
+    script_ran(page)
     assert controls(page) == expected and visible_titles(page) == shown
 
     page.reload(wait_until="networkidle")
+    script_ran(page)
     assert controls(page) == expected and visible_titles(page) == shown
     assert page.locator("output[name=count]").inner_text() == f"{len(shown)} of 97 papers"
 
     other = chromium.new_context()
     try:
-        shared = other.new_page()
-        shared.goto(page.url, wait_until="networkidle")
-        assert controls(shared) == expected and visible_titles(shared) == shown
+        # The address a reader copies is the document's own, not the driver's record of it.
+        address = page.evaluate("location.href")
+        assert address.endswith(f"{CATALOG}?theme=hallucination&text=multimodal")
+        shared = open_catalog(other.new_page(), address)
+        assert controls(shared) == expected and visible_titles(shared) == shown, shared.evaluate("location.href")
         # A link naming a theme the review does not have shows every paper, and says so.
-        shared.goto(origin + CATALOG + "?theme=nonesuch", wait_until="networkidle")
+        open_catalog(shared, origin + CATALOG + "?theme=nonesuch")
         assert controls(shared)["theme"] == "" and len(visible_titles(shared)) == 97 and shared.url.endswith(CATALOG)
     finally:
         other.close()
