@@ -21,9 +21,10 @@ import pandas as pd
 
 from ..errors import ConfigError, LitreviewError
 from ..fileio import read_toml
+from ..parallel import run_both
 from .curation import Curation
 from .prefilter import Prefilter
-from .sentences import SentenceIndex, split_sentences
+from .sentences import SentenceIndex
 
 # The columns of `score_papers`, typed the same whether or not there are rows.
 SCORE_DTYPES = {"paper_id": "str", "theme": "str", "score": "float64", "threshold": "float64", "member": "bool",
@@ -228,25 +229,39 @@ def score_papers(papers: pd.DataFrame, themes: ThemeSet, chunk: int = 2000) -> p
 
     Linear in the papers: sentences are split and scanned once by Hyperscan, and each signal's regex
     runs only on the sentences where the scan says it may match. Papers are scored
-    `chunk` at a time, so the sentence index stays small however long the review.
+    `chunk` at a time, so the sentence index stays small however long the review. From two chunks
+    on, the second half of the papers is scored in a forked process on another core, where there is one.
     """
     ids = papers["paper_id"].astype(str).tolist()
     titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
-    # Split before asking for the prefilter: its database may still be compiling in another thread.
-    spans = [split_sentences(abstract) for abstract in abstracts]
-    rows = []
-    for first in range(0, len(ids), chunk):
-        sentences = SentenceIndex.of(titles[first : first + chunk], abstracts[first : first + chunk], themes.prefilter,
-                                     spans[first : first + chunk])
-        for theme in themes.themes:
-            summaries = {i: _summarise(theme, hits) for i, hits in _theme_hits(sentences, theme.signals, theme, themes).items()}
-            members = {i for i, (score, _, _) in summaries.items() if score >= theme.threshold}
-            subthemes = _subthemes(sentences, theme, themes, members)
-            for i, pid in enumerate(ids[first : first + chunk]):
-                score, evidence, matched = summaries.get(i, (0.0, "", ""))
-                rows.append((pid, theme.id, score, theme.threshold, i in members, subthemes.get(i, ""), evidence, matched))
+    middle = (len(ids) + 1) // 2 if len(ids) > chunk else len(ids)  # a paper's scores do not depend on its chunk
+
+    def score(first: int, last: int) -> list[tuple]:
+        rows = []
+        for start in range(first, last, chunk):
+            stop = min(start + chunk, last)
+            rows += _chunk_rows(SentenceIndex.of(titles[start:stop], abstracts[start:stop], prefilter), ids[start:stop], themes)
+        return rows
+
+    # Compiled (or waited for: it may be compiling in another thread) before the fork, so that the child shares it.
+    prefilter = themes.prefilter
+    here, there = run_both(lambda: score(0, middle), lambda: score(middle, len(ids))) if middle < len(ids) else (score(0, middle), [])
+    rows = here + there
     frame = pd.DataFrame(rows, columns=list(SCORE_DTYPES)).astype(SCORE_DTYPES)
     return frame.sort_values(["theme", "paper_id"], kind="stable").reset_index(drop=True)
+
+
+def _chunk_rows(sentences: SentenceIndex, ids: list[str], themes: ThemeSet) -> list[tuple]:
+    """The rows of `score_papers` for the papers of one sentence index, theme by theme."""
+    rows = []
+    for theme in themes.themes:
+        summaries = {i: _summarise(theme, hits) for i, hits in _theme_hits(sentences, theme.signals, theme, themes).items()}
+        members = {i for i, (score, _, _) in summaries.items() if score >= theme.threshold}
+        subthemes = _subthemes(sentences, theme, themes, members)
+        for i, pid in enumerate(ids):
+            score, evidence, matched = summaries.get(i, (0.0, "", ""))
+            rows.append((pid, theme.id, score, theme.threshold, i in members, subthemes.get(i, ""), evidence, matched))
+    return rows
 
 
 def classify_papers(papers: pd.DataFrame, themes: ThemeSet, curation: Curation | None = None,

@@ -56,19 +56,16 @@ class SentenceIndex:
     _background: dict[int, tuple[tuple, set[int]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, titles: list[str], abstracts: list[str], prefilter: Prefilter,
-           abstract_spans: list[list[tuple[int, int]]] | None = None) -> SentenceIndex:
-        """The index of these papers; `abstract_spans`: each abstract's `split_sentences`, when already split."""
-        if abstract_spans is None:
-            abstract_spans = [split_sentences(abstract) for abstract in abstracts]
+    def of(cls, titles: list[str], abstracts: list[str], prefilter: Prefilter) -> SentenceIndex:
+        """The index of these papers."""
         paper: list[int] = []
         key: list[str] = []
         text: list[str] = []
         span: list[tuple[int, int]] = []
         reported: dict[int, list[int]] = {}
         unscanned: list[int] = []
-        for i, (title, abstract, sentence_spans) in enumerate(zip(titles, abstracts, abstract_spans)):
-            for field_number, field_text, spans in ((0, title, [(0, len(title))]), (1, abstract, sentence_spans)):
+        for i, (title, abstract) in enumerate(zip(titles, abstracts)):
+            for field_number, field_text, spans in ((0, title, [(0, len(title))]), (1, abstract, split_sentences(abstract))):
                 first = len(key)
                 paper += [i] * len(spans)
                 key += [f"{field_number}{k:05d}" for k in range(len(spans))]
