@@ -18,7 +18,7 @@ from litreview.bib.outputs import write_bib_outputs
 from litreview.site.catalog import render_catalog
 from litreview.site.paper_pages import generate_paper_pages
 
-from .conftest import ROOT
+from .conftest import ROOT, digest_text, long_abstract
 from .test_site import elements, h1_text
 
 CONF = "from litreview.site.sphinx_conf import configure\n\nconfigure(globals())\n"
@@ -79,3 +79,34 @@ def test_no_hostile_text_becomes_an_element(hostile_pages):
     catalog = (html_dir / "catalog.html").read_text(encoding="utf-8")
     assert html.escape('<script>alert("x")</script>', quote=False) not in catalog  # abstracts are not in the catalog
     assert "&lt;img src=x onerror=" in catalog
+
+
+def test_block_attributes_in_untrusted_text_stay_text(tmp_path):
+    # Paper pages turn on MyST's attrs_block (a `{.class}` line gives the next block a class): a title or
+    # abstract written as block attributes must show as written and give nothing a class or an id.
+    (tmp_path / "data").mkdir()
+    attrs_title = "{.admonition .danger #evil} Attributes Before a Block of Text"
+    # A whole abstract that is one line of block attributes (an abstract needs words or two sentences).
+    attrs_abstract = '{#hijack .warning .note title="We study block attributes in models. Experiments show gains. We release code."}'
+    (tmp_path / "data" / "attrs.txt").write_text(digest_text([(attrs_title, attrs_abstract),
+                                                              ("Block Attributes in Language Models", long_abstract("block attributes"))]))
+    (tmp_path / "review.toml").write_text('[review]\ntitle = "Attributes"\n[[digests]]\npath = "data/attrs.txt"\ndate = "2025-03-12"\n')
+    review = load_review(tmp_path / "review.toml")
+    write_bib_outputs(review, tmp_path / "bib")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(CONF)
+    (docs / "index.md").write_text("# Pages\n")
+    generate_paper_pages(review.tables, compute_related_papers(review["papers"]), {}, docs / "papers")
+    result = sphinx_build(docs)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    paper_id = review["papers"].loc[review["papers"]["title"] == attrs_title, "paper_id"].item()
+    page = docs / "_build" / "html" / "papers" / f"{paper_id}.html"
+    assert h1_text(page) == attrs_title
+    found = elements(page)
+    classes = {c for _, attrs in found for c in str(attrs.get("class", "")).split()}
+    ids = {attrs.get("id") for _, attrs in found}
+    assert not classes & {"admonition", "danger", "warning", "note"} and not ids & {"evil", "hijack"}
+    assert "{#hijack .warning .note title=&quot;We study block attributes in models." in page.read_text(encoding="utf-8")
+    # The page's own attributes do apply: the facts list and the (unsearched) related papers.
+    assert {"paper-facts", "no-search"} <= classes

@@ -104,7 +104,10 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     paper_id = paper["paper_id"]
     names = context.authors.get(paper_id, [])
     # The key in the front matter lets citations of this paper link here (site/citations.py).
-    lines = [front_matter(orphan="true", **{CITEKEY_METADATA: json.dumps(paper["citekey"])}), f"({paper_id})=", f"# {escape_markdown(paper['title'])}", ""]
+    # attrs_block puts a class on the next block (`{.paper-facts}`) without a directive's nested parse; untrusted
+    # text cannot start one, since escape_markdown escapes every `{`.
+    lines = [front_matter(orphan="true", myst="{enable_extensions: [attrs_block]}", **{CITEKEY_METADATA: json.dumps(paper["citekey"])}),
+             f"({paper_id})=", f"# {escape_markdown(paper['title'])}", ""]
     facts = [f"**Authors:** {escape_markdown(', '.join(names)) if names else 'unknown'}", f"**First version:** {escape_markdown(describe_date(paper))}"]
     if paper["arxiv_id"]:
         facts.append(f"**arXiv:** [{escape_markdown(paper['arxiv_id'])}](https://arxiv.org/abs/{paper['arxiv_id']})")
@@ -119,7 +122,7 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     provisional = paper["citekey_status"] == PROVISIONAL
     facts.append(f"**Citation key:** `{paper['citekey']}`" + (" (provisional)" if provisional else ""))
     # A list, not lines joined by hard breaks: the facts are items, and the page carries no <br/>.
-    lines += [fenced("\n".join(f"- {fact}" for fact in facts), "{container} paper-facts").rstrip("\n"), "", "## Abstract", ""]
+    lines += ["{.paper-facts}", *(f"- {fact}" for fact in facts), "", "## Abstract", ""]
     lines += [escape_markdown(paper["abstract"]) if paper["abstract"] else "*The digest gave no abstract for this paper.*", ""]
     lines += ["## Themes", ""]
     rows = context.themes.get(paper_id, [])
@@ -134,7 +137,7 @@ def render_paper_page(paper: dict, context: PaperContext) -> str:
     # Other papers' titles and the BibTeX entry are kept out of the search index: a search for a word
     # should find the papers about it, not every page that lists one of them as related.
     items = "\n".join(f"- {link(context.titles[other], f'{other}.md')}" for other in related)
-    lines += [fenced(items, "{container} no-search").rstrip("\n") if related else "None found.", ""]
+    lines += ["{.no-search}\n" + items if related else "None found.", ""]
     lines += ["## Cite", ""]
     if provisional:
         # Said where the key is copied from: a manuscript citing it must be updated after the upgrade.
