@@ -30,22 +30,28 @@ def sphinx_build(docs: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+def paper_pages_project(root: Path, review_line: str, digest: str, theme_titles: dict[str, str]):
+    """A review of one digest (path relative to `root`) with its bib, and a Sphinx project of its paper pages: (review, docs)."""
+    (root / "review.toml").write_text(f'[review]\n{review_line}\n[[digests]]\npath = "{digest}"\ndate = "2025-03-12"\n')
+    review = load_review(root / "review.toml")
+    write_bib_outputs(review, root / "bib")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(CONF)
+    (docs / "index.md").write_text("# Pages\n")
+    generate_paper_pages(review.tables, compute_related_papers(review["papers"]), theme_titles, docs / "papers")
+    return review, docs
+
+
 @pytest.fixture(scope="module")
 def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess, dict[str, str]]:
     """The paper pages and catalog of the hostile digest, built by Sphinx: (HTML folder, build result, titles by paper id)."""
     root = tmp_path_factory.mktemp("hostile-pages")
     (root / "data" / "digests").mkdir(parents=True)
     shutil.copy(ROOT / "tests" / "data" / "hostile-digest.txt", root / "data" / "digests" / "hostile.txt")
-    (root / "review.toml").write_text('[review]\ntitle = "Hostile <b>pages</b> {{ x }}"\n'
-                                      '[[digests]]\npath = "data/digests/hostile.txt"\ndate = "2025-03-12"\n')
-    review = load_review(root / "review.toml")
-    write_bib_outputs(review, root / "bib")
-    docs = root / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(CONF)
-    (docs / "index.md").write_text("# Pages\n\n```{toctree}\ncatalog\n```\n")
     theme_titles = {"cot": "Chain <of> thought", "hallucination": "Hallucination", "forgetting": "Forgetting"}
-    generate_paper_pages(review.tables, compute_related_papers(review["papers"]), theme_titles, docs / "papers")
+    review, docs = paper_pages_project(root, 'title = "Hostile <b>pages</b> {{ x }}"', "data/digests/hostile.txt", theme_titles)
+    (docs / "index.md").write_text("# Pages\n\n```{toctree}\ncatalog\n```\n")
     (docs / "catalog.md").write_text(render_catalog(review["papers"], review["authors"], review["paper_themes"], theme_titles))
     titles = dict(zip(review["papers"]["paper_id"], review["papers"]["title"]))
     return docs / "_build" / "html", sphinx_build(docs), titles
@@ -90,14 +96,7 @@ def test_block_attributes_in_untrusted_text_stay_text(tmp_path):
     attrs_abstract = '{#hijack .warning .note title="We study block attributes in models. Experiments show gains. We release code."}'
     (tmp_path / "data" / "attrs.txt").write_text(digest_text([(attrs_title, attrs_abstract),
                                                               ("Block Attributes in Language Models", long_abstract("block attributes"))]))
-    (tmp_path / "review.toml").write_text('[review]\ntitle = "Attributes"\n[[digests]]\npath = "data/attrs.txt"\ndate = "2025-03-12"\n')
-    review = load_review(tmp_path / "review.toml")
-    write_bib_outputs(review, tmp_path / "bib")
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(CONF)
-    (docs / "index.md").write_text("# Pages\n")
-    generate_paper_pages(review.tables, compute_related_papers(review["papers"]), {}, docs / "papers")
+    review, docs = paper_pages_project(tmp_path, 'title = "Attributes"', "data/attrs.txt", {})
     result = sphinx_build(docs)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     paper_id = review["papers"].loc[review["papers"]["title"] == attrs_title, "paper_id"].item()
