@@ -229,8 +229,9 @@ def score_papers(papers: pd.DataFrame, themes: ThemeSet, chunk: int = 2000) -> p
 
     Linear in the papers: sentences are split and scanned once by Hyperscan, and each signal's regex
     runs only on the sentences where the scan says it may match. Papers are scored
-    `chunk` at a time, so the sentence index stays small however long the review. From two chunks
-    on, the second half of the papers is scored in a forked process on another core, where there is one.
+    `chunk` at a time, so the sentence index stays small however long the review. Of more than
+    `chunk` papers, the second half is scored at the same time in a forked process on another core,
+    where there is one (`parallel.run_both`); the scores are the same either way.
     """
     ids = papers["paper_id"].astype(str).tolist()
     titles, abstracts = (papers[c].fillna("").astype(str).tolist() for c in ("title", "abstract"))
