@@ -173,13 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="litreview-bench-") as scratch:
         rows = measure(sizes, repeats, Path(scratch), args.timeout, log, args.jobs)
-    peak_how = sorted({r["peak_how"].split(" + ")[0] for row in rows for r in row.runs if r.get("status") == "ok"}) or ["VmHWM"]
+    peak_how = next((r["peak_how"] for row in rows for r in row.runs if r.get("status") == "ok"), "VmHWM")
 
     lines = [
         f"litreview benchmarks: synthetic digests (benchmarks/synth.py, seed 0), sizes {', '.join(f'{n:,}' for n in sizes)}",
         f"wall = median of {repeats} fresh process(es) (above N={MAX_SIZE_FOR_REPEATS:,}: 1 when the first took "
         f"{CHEAP_RUN_SECONDS:g} s or more; see 'runs'); imports and input preparation excluded.",
-        f"peak MB = peak RSS of the measuring process ({', '.join(peak_how)}, interpreter and imports included; largest of its runs),"
+        f"peak MB = peak RSS of the measuring process ({peak_how}, interpreter and imports included; largest of its runs),"
         " plus its largest child's where the stage forks one (theme scoring above 2,000 papers).",
         "ratio = wall / wall of the stage's floor at the same N, in this run. Sphinx rows only up to N=1,000.",
         "At small N, fixed costs (pandas/pyarrow modules imported on first use, regex compilation) dominate µs/paper.",

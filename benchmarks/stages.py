@@ -341,8 +341,7 @@ def peak_rss_mb() -> tuple[float, str]:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
-                own = int(line.split()[1]) / 1024
-                return (own + children, "VmHWM + children") if children else (own, "VmHWM")
+                return int(line.split()[1]) / 1024 + children, "VmHWM"
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20 + children, "ru_maxrss"

@@ -29,6 +29,12 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_port}/"
 
 
+def catalog_script_ran(page: Page) -> Page:
+    """Wait until catalog.js has run on the page's current document: it shows the filter form last."""
+    page.locator("form.catalog-filters").wait_for(state="visible")
+    return page
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     with sync_playwright() as playwright:
@@ -80,7 +86,7 @@ def test_catalog_filter_narrows_the_table(seed):
     watched, origin, papers = seed
     page = watched.page
     page.goto(origin + "_generated/catalog.html", wait_until="networkidle")
-    page.locator("form.catalog-filters").wait_for(state="visible")  # catalog.js shows it once it has run
+    catalog_script_ran(page)
     rows = page.locator("#catalog tbody tr")
     total = rows.count()
     assert total == papers

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page
 
-from .test_browser import browser, serve  # noqa: F401 (browser is a fixture)
+from .test_browser import browser, catalog_script_ran, serve  # noqa: F401 (browser is a fixture)
 
 CATALOG = "_generated/catalog.html"
 VISIBLE = "#catalog tbody tr:not([hidden])"
@@ -32,15 +32,9 @@ def page(site) -> Iterator[Page]:
     context.close()
 
 
-def script_ran(page: Page) -> Page:
-    """Wait until catalog.js has run on the page's current document: it shows the form last."""
-    page.locator("form.catalog-filters").wait_for(state="visible")
-    return page
-
-
 def open_catalog(page: Page, url: str) -> Page:
     page.goto(url, wait_until="networkidle")
-    return script_ran(page)
+    return catalog_script_ran(page)
 
 
 def visible_titles(page: Page) -> list[str]:
@@ -101,11 +95,11 @@ def test_filters_survive_back_reload_and_a_shared_link(site, page):
     page.wait_for_load_state("networkidle")
     assert "/_generated/papers/" in page.url
     page.go_back(wait_until="networkidle")
-    script_ran(page)
+    catalog_script_ran(page)
     assert controls(page) == expected and visible_titles(page) == shown
 
     page.reload(wait_until="networkidle")
-    script_ran(page)
+    catalog_script_ran(page)
     assert controls(page) == expected and visible_titles(page) == shown
     assert page.locator("output[name=count]").inner_text() == f"{len(shown)} of 97 papers"
 
