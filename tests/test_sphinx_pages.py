@@ -109,3 +109,26 @@ def test_block_attributes_in_untrusted_text_stay_text(tmp_path):
     assert "{#hijack .warning .note title=&quot;We study block attributes in models." in page.read_text(encoding="utf-8")
     # The page's own attributes do apply: the facts list and the (unsearched) related papers.
     assert {"paper-facts", "no-search"} <= classes
+
+
+def test_a_parallel_build_writes_the_same_site_as_a_serial_one(tmp_path):
+    """`litreview build` reads and writes the pages on every usable core (site/build.py:
+    sphinx_arguments). Its HTML, search index and inventory must be byte for byte what a serial
+    build writes, citations and their links to the paper pages included."""
+    topics = ["forgetting", "hallucination", "reasoning"] * 9
+    (tmp_path / "digest.txt").write_text(digest_text([(f"Paper {i} on {topic}", long_abstract(topic)) for i, topic in enumerate(topics)]))
+    review, docs = paper_pages_project(tmp_path, 'title = "Parallel"', "digest.txt", {})
+    cited = " ".join(f"{{cite:p}}`{key}`" for key in review["papers"]["citekey"].tolist()[::2])
+    (docs / "index.md").write_text(f"# Pages\n\n{cited}\n\n```{{bibliography}}\n```\n")
+    sites = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"html-{jobs}"
+        result = subprocess.run([sys.executable, "-m", "sphinx", "-j", jobs, "-W", "-n", "-b", "html", "-q", "-d", str(tmp_path / f"doctrees-{jobs}"),
+                                 str(docs), str(out)], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        sites.append({path.relative_to(out): path.read_bytes() for path in out.rglob("*") if path.is_file()})
+    serial, parallel = sites
+    assert sum(path.suffix == ".html" and path.parts[0] == "papers" for path in serial) == len(topics)
+    assert b"Paper page" in serial[Path("index.html")] and Path("searchindex.js") in serial
+    assert serial.keys() == parallel.keys()
+    assert [path for path in serial if serial[path] != parallel[path]] == []

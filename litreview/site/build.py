@@ -21,6 +21,7 @@ from ..errors import LitreviewError
 from ..fileio import csv_bytes, write_bytes_atomic, write_tables, write_text_atomic
 from ..notebooks.execute import NotebookResult, export_notebooks, run_notebooks
 from ..notebooks.pages import NotebookPage, plan_notebook_pages, prepare_page
+from ..parallel import usable_cores
 from ..pipeline import Review, evaluations, related_papers
 from ..themes.rules import ThemeSet
 from .catalog import render_catalog
@@ -181,10 +182,20 @@ def build_site(review: Review, quiet: bool = True) -> tuple[int, list[NotebookRe
     stamp = paths.root / "build" / "site-inputs.sha256"
     if (paths.html / "index.html").exists() and stamp.exists() and stamp.read_text() == inputs:
         return 0, results  # every input of Sphinx is as it was at the last successful build
-    status = build_main((["-q"] if quiet else []) + ["-W", "--keep-going", "-n", "-b", "html", str(paths.docs), str(paths.html)])
+    status = build_main(sphinx_arguments(paths.docs, paths.html, quiet))
     if status == 0:
         write_text_atomic(stamp, inputs)
     return status, results
+
+
+def sphinx_arguments(docs: Path, html: Path, quiet: bool = True) -> list[str]:
+    """sphinx-build's arguments for a review's site: every warning is an error (after all are shown),
+    broken references included, and the pages are read and written on every usable core (a review
+    of thousands of papers has as many paper pages). A parallel build writes the same HTML as a
+    serial one (tests/test_sphinx_pages.py)."""
+    cores = usable_cores()
+    return [*(["-q"] if quiet else []), *(["-j", str(cores)] if cores > 1 else []),
+            "-W", "--keep-going", "-n", "-b", "html", str(docs), str(html)]
 
 
 def is_older(path: Path, than: Path) -> bool:
