@@ -57,7 +57,9 @@ def decode_digest(data: bytes, name: str) -> str:
 
 def split_paragraphs(text: str) -> Iterator[tuple[int, str]]:
     """Yield (line number of the first line, paragraph text) for each blank-line separated paragraph."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:  # (a digest rarely has one; replacing copies the whole text twice)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     current: list[str] = []
     start = 0
     for number, raw in enumerate(lines, start=1):
