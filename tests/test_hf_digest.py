@@ -139,3 +139,17 @@ def test_parsing_leaves_the_cycle_collector_as_it_found_it(enabled_before: bool)
         assert gc.isenabled() is enabled_before
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("line", ["Mar 11", "March 3, 2025", "Dec. 1 2024", "sept  30", "Mar \u0661\u0661"])
+def test_date_lines_are_skipped_with_their_reason(line: str):
+    pairs = [("A Title", long_abstract("forgetting"))]
+    digest = parse_digest(f"{line}\n\n" + digest_text(pairs, chrome=False), "d.txt")
+    assert [(s.line, s.text, s.reason) for s in digest.skipped] == [(1, line, "date line")]
+    assert [p.title for p in digest.papers] == ["A Title"]
+
+
+@pytest.mark.parametrize("title", ["Mar 11 papers", "March 2025 Report", "May 1st"])
+def test_a_title_that_starts_like_a_date_is_a_title(title: str):
+    digest = parse_digest(digest_text([(title, long_abstract("forgetting"))], chrome=False), "d.txt")
+    assert [p.title for p in digest.papers] == [title] and not digest.skipped

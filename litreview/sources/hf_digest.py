@@ -87,7 +87,9 @@ def chrome_reason(paragraph: str) -> str | None:
     # chrome: no need to casefold a whole abstract.
     if len(paragraph) <= _CHROME_MAX and paragraph.casefold() in CHROME:
         return "page chrome"
-    if DATE_LINE.match(paragraph):
+    # A date line ends in a digit (str.isdigit holds for every digit `\d` matches): the regex need not
+    # run on titles and abstracts.
+    if paragraph[-1:].isdigit() and DATE_LINE.match(paragraph):
         return "date line"
     return None
 
