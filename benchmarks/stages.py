@@ -269,16 +269,6 @@ def site_call(fn, review, out_dir: Path):
     return fn(**arguments)
 
 
-def site_sphinx_arguments(docs: Path, out: Path) -> list[str]:
-    """sphinx-build's arguments as `litreview build` passes them (litreview.site.build.sphinx_arguments:
-    warnings are errors, and one process per usable core); a plain quiet html build where it has none."""
-    try:
-        from litreview.site.build import sphinx_arguments
-    except ImportError:
-        return ["-q", "-b", "html", str(docs), str(out)]
-    return sphinx_arguments(docs, out, quiet=True)
-
-
 def write_site_conf(digest: Path, workdir: Path, review) -> Path:
     """A review's docs folder as `litreview build` configures it: the two-line conf.py that calls
     litreview.site.sphinx_conf.configure (myst_nb, sphinxcontrib-bibtex with the review's .bib, Furo,
@@ -317,7 +307,9 @@ def stage_site(n: int, digest: Path, workdir: Path):
     for extension in namespace["extensions"]:
         importlib.import_module(extension)
 
-    arguments = site_sphinx_arguments(docs, out)
+    from litreview.site.build import sphinx_arguments
+
+    arguments = sphinx_arguments(docs, out)  # as `litreview build` passes them: warnings are errors, one process per core
 
     def work() -> int:
         written = site_call(fn, review, docs / "_generated" / "papers")

@@ -15,6 +15,7 @@ import pytest
 from litreview import load_review
 from litreview.analysis.related import compute_related_papers
 from litreview.bib.outputs import write_bib_outputs
+from litreview.site.build import sphinx_arguments
 from litreview.site.catalog import render_catalog
 from litreview.site.paper_pages import generate_paper_pages
 
@@ -121,12 +122,12 @@ def test_a_parallel_build_writes_the_same_site_as_a_serial_one(tmp_path):
     cited = " ".join(f"{{cite:p}}`{key}`" for key in review["papers"]["citekey"].tolist()[::2])
     (docs / "index.md").write_text(f"# Pages\n\n{cited}\n\n```{{bibliography}}\n```\n")
     sites = []
-    for jobs in ("1", "2"):
+    for jobs in (1, 2):
         out = tmp_path / f"html-{jobs}"
-        result = subprocess.run([sys.executable, "-m", "sphinx", "-j", jobs, "-W", "-n", "-b", "html", "-q", "-d", str(tmp_path / f"doctrees-{jobs}"),
-                                 str(docs), str(out)], capture_output=True, text=True, timeout=300)
+        result = subprocess.run([sys.executable, "-m", "sphinx", *sphinx_arguments(docs, out, jobs=jobs)],
+                                capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
-        sites.append({path.relative_to(out): path.read_bytes() for path in out.rglob("*") if path.is_file()})
+        sites.append({path.relative_to(out): path.read_bytes() for path in out.rglob("*") if path.is_file() and ".doctrees" not in path.parts})
     serial, parallel = sites
     assert sum(path.suffix == ".html" and path.parts[0] == "papers" for path in serial) == len(topics)
     assert b"Paper page" in serial[Path("index.html")] and Path("searchindex.js") in serial

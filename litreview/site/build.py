@@ -188,13 +188,13 @@ def build_site(review: Review, quiet: bool = True) -> tuple[int, list[NotebookRe
     return status, results
 
 
-def sphinx_arguments(docs: Path, html: Path, quiet: bool = True) -> list[str]:
+def sphinx_arguments(docs: Path, html: Path, quiet: bool = True, jobs: int | None = None) -> list[str]:
     """sphinx-build's arguments for a review's site: every warning is an error (after all are shown),
-    broken references included, and the pages are read and written on every usable core (a review
-    of thousands of papers has as many paper pages). A parallel build writes the same HTML as a
-    serial one (tests/test_sphinx_pages.py)."""
-    cores = usable_cores()
-    return [*(["-q"] if quiet else []), *(["-j", str(cores)] if cores > 1 else []),
+    broken references included, and the pages are read and written by `jobs` processes, by default
+    one per usable core (a review of thousands of papers has as many paper pages). A parallel build
+    writes the same HTML as a serial one (tests/test_sphinx_pages.py)."""
+    jobs = usable_cores() if jobs is None else jobs
+    return [*(["-q"] if quiet else []), *(["-j", str(jobs)] if jobs > 1 else []),
             "-W", "--keep-going", "-n", "-b", "html", str(docs), str(html)]
 
 
