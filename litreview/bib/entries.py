@@ -94,7 +94,13 @@ def month_field(month: int) -> Field:
     month, done while the entry is built instead of in a second pass over every entry."""
     if 1 <= month <= 12:
         return Field("month", MONTH_MACROS[month - 1], enclosing="no-enclosing")
-    return Field("month", month)
+    return braced("month", month)
+
+
+def braced(key: str, value: object) -> Field:
+    """A field whose value is enclosed in braces, as bibtexparser's AddEnclosingMiddleware (default
+    "{", integers enclosed) would write it, and as its parser leaves a value when no middleware runs."""
+    return Field(key, f"{{{value}}}")
 
 
 class Memo(dict):
@@ -134,28 +140,30 @@ class EntryBuilder:
     def entry(self, paper: dict, authors: list[str], digest_date: str) -> Entry:
         """One paper's entry; its fields in the order they are written."""
         venue, kind, container, published_as = self.venue[paper["venue"]]
-        fields = [Field("title", bibtex_title(paper["title"], self.protected_word.__getitem__))]
+        fields = [braced("title", bibtex_title(paper["title"], self.protected_word.__getitem__))]
         if authors:
-            fields.append(Field("author", " and ".join(map(self.recurring.__getitem__, authors))))
+            fields.append(braced("author", " and ".join(map(self.recurring.__getitem__, authors))))
         else:
-            fields.append(Field("key", UNKNOWN_AUTHOR_KEY))
+            fields.append(braced("key", UNKNOWN_AUTHOR_KEY))
         if container is not None:
-            fields.append(Field(*container))  # a Field per entry: the writer encloses each value in place
+            fields.append(braced(*container))
         date = issued(paper, venue)
         if date:
-            fields.append(Field("year", date[0]))
+            fields.append(braced("year", date[0]))
             if len(date) > 1:  # BibTeX has no day field
                 fields.append(month_field(date[1]))
         elif digest_date:
-            fields.append(Field("date", f"../{digest_date}"))
+            fields.append(braced("date", f"../{digest_date}"))
         arxiv = arxiv_reference(paper)
         if arxiv and kind == "misc":
-            fields.append(Field("howpublished", bibtex_text(arxiv)))
-        note = "; ".join(part for part in (entry_note(paper, digest_date, published_as), arxiv if kind != "misc" else "") if part)
+            fields.append(braced("howpublished", bibtex_text(arxiv)))
+        note = entry_note(paper, digest_date, published_as)
+        if arxiv and kind != "misc":
+            note = f"{note}; {arxiv}" if note else arxiv
         if note:
-            fields.append(Field("note", self.recurring[note]))
+            fields.append(braced("note", self.recurring[note]))
         if paper["abstract"] and self.with_abstract:
-            fields.append(Field("abstract", bibtex_text(paper["abstract"])))
+            fields.append(braced("abstract", bibtex_text(paper["abstract"])))
         return Entry(kind, paper["citekey"], fields)
 
 
@@ -190,7 +198,9 @@ def first_digest_dates(appearances: pd.DataFrame) -> dict[str, str]:
 
 @cycle_collection_paused()
 def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.DataFrame, with_abstract: bool = True) -> Library:
-    """One entry per paper with a citation key (column `citekey`), sorted by key."""
+    """One entry per paper with a citation key (column `citekey`), sorted by key. Each value is held
+    as BibTeX writes it, enclosed in braces (see `braced`), as bibtexparser's parser leaves values
+    when no middleware runs: `write_bibtex` writes them as they are, as often as it is asked."""
     names = authors_by_paper(authors)
     first_date = first_digest_dates(appearances)
     builder = EntryBuilder(with_abstract)
@@ -199,18 +209,11 @@ def build_library(papers: pd.DataFrame, authors: pd.DataFrame, appearances: pd.D
     return Library(entries)
 
 
-@cycle_collection_paused()
 def write_bibtex(library: Library) -> str:
-    """BibTeX text. Every value is braced but for month macros (`mar`, see month_field).
-
-    The values are braced here, in place, and bibtexparser's writer then runs without middleware:
-    what its AddEnclosingMiddleware (default "{", integers enclosed) would write, in a third of the
-    time (it was most of the bib stage). A value demanded unbraced is written so only when it is a
-    month macro; tests/test_bib.py checks the bytes against the middleware's."""
-    for entry in library.entries:
-        for field in entry.fields:
-            if not (field.enclosing == "no-enclosing" and field.value in MONTH_MACROS):
-                field.value = f"{{{field.value}}}"
+    """BibTeX text, every value written as the entry holds it: `build_library` encloses each in
+    braces but month macros (`mar`, see month_field), so the writer runs without middleware. That is
+    what bibtexparser's AddEnclosingMiddleware would write, in a fraction of the time (it was most of
+    the bib stage); tests/test_bib.py checks the bytes against the middleware's."""
     return bibtexparser.write_string(library, unparse_stack=[])
 
 
