@@ -306,6 +306,9 @@ def stage_site(n: int, digest: Path, workdir: Path):
     configure(namespace)
     for extension in namespace["extensions"]:
         importlib.import_module(extension)
+    # myst_nb imports its Sphinx module, and with it jupyter-cache and nbclient, only when Sphinx calls
+    # its setup: about half a second, which an import of myst_nb does not take before the clock.
+    importlib.import_module("myst_nb.sphinx_ext")
 
     from litreview.site.build import sphinx_arguments
 

@@ -46,8 +46,3 @@ def link(text: str, target: str) -> str:
 def autolink(url: str) -> str:
     """A URL found in an abstract, as a CommonMark autolink (it has no spaces or angle brackets)."""
     return f"<{url}>"
-
-
-def front_matter(**fields: object) -> str:
-    lines = [f"{key}: {value}" for key, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from litreview.markup import escape_html, escape_markdown, fenced, front_matter, link
+from litreview.markup import escape_html, escape_markdown, fenced, link
 
 HOSTILE = [
     ("a `b` c", r"a \`b\` c"),
@@ -83,8 +83,3 @@ def test_link_escapes_its_text_only():
     assert rendered_text(link(text, "papers/p1.md")) == (
         '<p><a href="papers/p1.md">A [nested](http://evil) `code` &lt;i&gt;title&lt;/i&gt;</a></p>\n'
     )
-
-
-def test_front_matter():
-    assert front_matter(orphan="true", tocdepth=2) == "---\norphan: true\ntocdepth: 2\n---\n\n"
-    assert front_matter() == "---\n\n---\n\n"

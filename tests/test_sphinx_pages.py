@@ -5,6 +5,7 @@ Seconds instead of the whole site's build; the whole site is still built by test
 from __future__ import annotations
 
 import html
+import json
 import shutil
 import subprocess
 import sys
@@ -89,7 +90,7 @@ def test_no_hostile_text_becomes_an_element(hostile_pages):
 
 
 def test_block_attributes_in_untrusted_text_stay_text(tmp_path):
-    # Paper pages turn on MyST's attrs_block (a `{.class}` line gives the next block a class): a title or
+    # The site turns on MyST's attrs_block (a `{.class}` line gives the next block a class): a title or
     # abstract written as block attributes must show as written and give nothing a class or an id.
     (tmp_path / "data").mkdir()
     attrs_title = "{.admonition .danger #evil} Attributes Before a Block of Text"
@@ -133,3 +134,32 @@ def test_a_parallel_build_writes_the_same_site_as_a_serial_one(tmp_path):
     assert b"Paper page" in serial[Path("index.html")] and Path("searchindex.js") in serial
     assert serial.keys() == parallel.keys()
     assert [path for path in serial if serial[path] != parallel[path]] == []
+
+
+def test_paper_pages_are_listed_beside_them_instead_of_in_front_matter(tmp_path):
+    """No page starts with front matter; citekeys.json names every page's citation key, and a conf
+    that sets its own MyST extensions still gives the pages their classes, as orphans, without warnings."""
+    (tmp_path / "digest.txt").write_text(digest_text([(f"Paper {i} on {topic}", long_abstract(topic)) for i, topic in enumerate(["memory", "truth", "steps"])]))
+    review, docs = paper_pages_project(tmp_path, 'title = "Listed"', "digest.txt", {})
+    pages = sorted((docs / "papers").glob("*.md"))
+    assert len(pages) == 3 and not any(page.read_text().startswith("---") for page in pages)
+    index = json.loads((docs / "papers" / "citekeys.json").read_text())
+    assert index == dict(zip(review["papers"]["citekey"], review["papers"]["paper_id"]))
+    (docs / "conf.py").write_text(CONF + 'myst_enable_extensions = ["dollarmath"]\n')
+    result = sphinx_build(docs)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    for paper_id in index.values():
+        classes = {c for _, attrs in elements(docs / "_build" / "html" / "papers" / f"{paper_id}.html") for c in str(attrs.get("class", "")).split()}
+        assert {"paper-facts", "no-search"} <= classes
+
+
+def test_an_unreadable_index_of_paper_pages_is_one_clear_error(tmp_path):
+    (tmp_path / "digest.txt").write_text(digest_text([("A Paper on Memory", long_abstract("memory"))]))
+    _, docs = paper_pages_project(tmp_path, 'title = "Broken"', "digest.txt", {})
+    (docs / "papers" / "citekeys.json").write_text('["not", "a", "mapping"]')
+    result = sphinx_build(docs)
+    assert f"WARNING: {docs / 'papers' / 'citekeys.json'}: not an index of paper pages" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    # As `litreview build` runs Sphinx (warnings are errors), the build fails on it.
+    strict = subprocess.run([sys.executable, "-m", "sphinx", *sphinx_arguments(docs, tmp_path / "strict", jobs=1)], capture_output=True, text=True, timeout=300)
+    assert strict.returncode != 0 and "not an index of paper pages" in strict.stderr

@@ -5,15 +5,20 @@ author-year text that the citations print ("Bengio, 2017"), not numbers.
 Two works with the same author-year text get letters, "Wang et al., 2024a" and "2024b", in the
 citations and the labels alike, as author-year styles do, lettered in the bibliography's order.
 
-A paper page names its citation key in its front matter (`litreview_citekey`); a key with no page
-(a review may cite works from elsewhere) keeps sphinxcontrib-bibtex's link to the bibliography.
+Generated paper pages are listed, citation key -> page name, in the `citekeys.json` beside them
+(site/paper_pages.py), and this extension marks them as orphans; any other page may name its key in
+its front matter (`litreview_citekey`). A key with no page (a review may cite works from elsewhere)
+keeps sphinxcontrib-bibtex's link to the bibliography.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pybtex.plugin
@@ -23,6 +28,7 @@ from pybtex.database import Entry
 from pybtex.style.labels import BaseLabelStyle
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
@@ -35,12 +41,14 @@ from sphinxcontrib.bibtex.style.template import join, join2, post_text, pre_text
 from ..bib.author_year import author_year_text, lettered_year, year_letters
 
 CITEKEY_METADATA = "litreview_citekey"
+PAPER_INDEX = "citekeys.json"  # beside generated paper pages: citation key -> page name
 # Ids of bibliography entries (sphinxcontrib-bibtex's `bibtex_cite_id`): the key can be read back.
 CITE_ID = "cite-{bibliography_count}-{key}"
 _CITE_FRAGMENT = re.compile(r"#cite-\d+-(?P<key>.+)$")
 STYLE = "litreview"  # pybtex formatting style of the bibliography
 REFERENCE_STYLE = "litreview-author-year"  # sphinxcontrib-bibtex referencing style of the citations
 PAPER_PAGE_TEXT = "Paper page"
+LOGGER = logging.getLogger(__name__)
 
 
 class AuthorYearLabelStyle(BaseLabelStyle):
@@ -120,14 +128,35 @@ def on_builder_inited(app: Sphinx) -> None:
     pybtex.plugin.register_plugin("pybtex.style.formatting", STYLE, author_year_style(letters), force=True)
 
 
+def indexed_pages(env: Any) -> dict[str, str]:
+    """citation key -> docname of the pages listed in a PAPER_INDEX beside them (pages there are)."""
+    pages: dict[str, str] = {}
+    for folder in sorted({posixpath.dirname(docname) for docname in env.found_docs}):
+        index = Path(env.srcdir, folder, PAPER_INDEX)
+        if not index.is_file():
+            continue
+        try:
+            listed = json.loads(index.read_text(encoding="utf-8"))
+            pages.update({str(key): docname for key, name in listed.items() if (docname := posixpath.join(folder, str(name))) in env.found_docs})
+        except (ValueError, AttributeError) as exc:
+            LOGGER.warning(f"{index}: not an index of paper pages (citation key -> page name): {exc}; "
+                           "`litreview build` writes it again with the pages", type="litreview", subtype="paper_index")
+    return pages
+
+
 def paper_pages(env: Any) -> dict[str, str]:
-    """citation key -> docname of its paper page."""
-    return {str(meta[CITEKEY_METADATA]): docname for docname, meta in env.metadata.items() if CITEKEY_METADATA in meta}
+    """citation key -> docname of its paper page: the indexed pages, and pages naming a key in their front matter."""
+    pages = indexed_pages(env)
+    pages.update({str(meta[CITEKEY_METADATA]): docname for docname, meta in env.metadata.items() if CITEKEY_METADATA in meta})
+    return pages
 
 
 def on_env_updated(app: Sphinx, env: Any) -> list[str]:
-    """Once every page is read: the paper page of each citation id (asked by every page written,
+    """Once every page is read: the indexed paper pages are orphans (reached from the catalog and
+    citations, in no toctree), and the paper page of each citation id (asked by every page written,
     so made once per build, not once per page: that was quadratic in the pages)."""
+    for docname in indexed_pages(env).values():
+        env.metadata[docname]["orphan"] = True
     env.litreview_paper_pages = {nodes.make_id(key): docname for key, docname in paper_pages(env).items()}
     return []
 

@@ -1,7 +1,11 @@
 """One page per paper: title as heading, facts, abstract as text, themes with evidence, related
 papers, and the BibTeX entry to copy. Pages are orphans: reached from the catalog, the theme pages
 and search, never listed in the sidebar (rendering every paper in every page's navigation is
-quadratic)."""
+quadratic).
+
+The pages have no front matter: its three YAML parses per page (myst-nb's, then myst-parser's twice)
+were about 6% of a site build. `citekeys.json` beside them names each page's citation key, and
+litreview's citations extension (site/citations.py) marks the pages it lists as orphans."""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ from ..bib.entries import build_library, write_bibtex
 from ..bib.keys import PROVISIONAL
 from ..enrich.metadata import authors_by_paper
 from ..fileio import write_text_atomic
-from ..markup import autolink, escape_markdown, fenced, front_matter, link
-from .citations import CITEKEY_METADATA
+from ..markup import autolink, escape_markdown, fenced, link
+from .citations import PAPER_INDEX
 
 
 @dataclass(frozen=True)
@@ -103,11 +107,10 @@ def describe_theme(theme: str, subtheme: str, context: PaperContext) -> tuple[st
 def render_paper_page(paper: dict, context: PaperContext) -> str:
     paper_id = paper["paper_id"]
     names = context.authors.get(paper_id, [])
-    # The key in the front matter lets citations of this paper link here (site/citations.py).
-    # attrs_block puts a class on the next block (`{.paper-facts}`) without a directive's nested parse; untrusted
-    # text cannot start one, since escape_markdown escapes every `{`.
-    lines = [front_matter(orphan="true", myst="{enable_extensions: [attrs_block]}", **{CITEKEY_METADATA: json.dumps(paper["citekey"])}),
-             f"({paper_id})=", f"# {escape_markdown(paper['title'])}", ""]
+    # MyST's attrs_block (turned on by litreview's extension, site/sphinx_ext.py) puts a class on the next
+    # block (`{.paper-facts}`) without a directive's nested parse; untrusted text cannot start one, since
+    # escape_markdown escapes every `{`.
+    lines = [f"({paper_id})=", f"# {escape_markdown(paper['title'])}", ""]
     facts = [f"**Authors:** {escape_markdown(', '.join(names)) if names else 'unknown'}", f"**First version:** {escape_markdown(describe_date(paper))}"]
     if paper["arxiv_id"]:
         facts.append(f"**arXiv:** [{escape_markdown(paper['arxiv_id'])}](https://arxiv.org/abs/{paper['arxiv_id']})")
@@ -159,4 +162,6 @@ def generate_paper_pages(tables: Mapping[str, pd.DataFrame], related: pd.DataFra
         written.append(path)
     for stale in set(out_dir.glob("*.md")) - set(written):
         stale.unlink()
+    index = dict(sorted(zip(tables["papers"]["citekey"].astype(str), tables["papers"]["paper_id"].astype(str))))
+    write_text_atomic(out_dir / PAPER_INDEX, json.dumps(index, ensure_ascii=False, indent=1) + "\n")
     return written

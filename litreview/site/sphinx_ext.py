@@ -1,5 +1,5 @@
-"""litreview's Sphinx extension: accessible and valid HTML from Sphinx and the Furo theme, and the
-review's Atom feed advertised on every page.
+"""litreview's Sphinx extension: accessible and valid HTML from Sphinx and the Furo theme, the
+review's Atom feed advertised on every page, and MyST's attrs_block, which paper pages use.
 
 No theme is clean out of the box (axe-core, html-validate): Sphinx writes toctree captions with
 `role="heading"` but no `aria-level` and code blocks that scroll without being focusable; docutils
@@ -132,6 +132,13 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         label_landmarks(Path(app.outdir))
 
 
+def require_attrs_block(app: Sphinx, config: Any) -> None:
+    """Paper pages give their lists classes with MyST's attrs_block (`{.paper-facts}`): it is turned
+    on even when a review's conf sets its own list of MyST extensions."""
+    if "myst_enable_extensions" in config and "attrs_block" not in config.myst_enable_extensions:
+        config.myst_enable_extensions = [*config.myst_enable_extensions, "attrs_block"]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("litreview.site.search")  # the search index's stems, remembered across pages
     app.add_config_value("litreview_feed", "", "html", types=[str])
@@ -139,6 +146,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.set_translator("html", AccessibleTranslator, override=True)
     app.set_translator("dirhtml", AccessibleTranslator, override=True)
     app.add_post_transform(UniqueTableIds)
+    app.connect("config-inited", require_attrs_block)
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", on_build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
