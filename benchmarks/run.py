@@ -8,7 +8,7 @@
 Stages (floor first, then what is compared with it):
 - read+split (floor): read the digest, decode it, split it into paragraphs in plain Python.
 - parse: litreview.sources.hf_digest.load_digest. Budget: within 3x of read+split.
-- tables: the whole `litreview tables`: litreview.pipeline.build_review on a review folder (config,
+- tables: the whole `litreview tables`: litreview.pipeline.load_review on a review folder (config,
   metadata cache data/arxiv-metadata.jsonl, themes.toml) around the digest, then fileio.write_tables
   (CSV + Parquet). Budgets: N=10,000 under 2 s and 1 GB peak; N=100,000 under 20 s; µs/paper at
   100,000 within 1.2x of 10,000.

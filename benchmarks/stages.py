@@ -107,18 +107,16 @@ def stage_tables(n: int, digest: Path, workdir: Path):
     citation keys, the tables, CSV + Parquet."""
     import pyarrow.parquet  # noqa: F401  (imported before the clock starts)  (pandas imports it lazily on the first to_parquet)
 
-    from litreview.config import load_config
     from litreview.fileio import write_tables
-    from litreview.pipeline import build_review, load_digests_from_config
+    from litreview.pipeline import load_review
 
     config_path = make_review_folder(digest, workdir)
     # Cold: the compiled theme database is not in the user's cache folder but in this run's empty one.
     os.environ["LITREVIEW_CACHE_DIR"] = str(workdir / "hyperscan-cache")
 
-    def work() -> int:
-        config = load_config(config_path)
-        review = build_review(config, load_digests_from_config(config))
-        write_tables(review.tables, config.tables_dir)
+    def work() -> int:  # what `litreview tables` runs (cli: cmd_tables)
+        review = load_review(config_path)
+        write_tables(review.tables, review.config.tables_dir)
         work.note = "wrote " + ", ".join(review.tables)
         return len(review["papers"])
 

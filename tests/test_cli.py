@@ -60,6 +60,18 @@ def test_tables_from_the_config(review_dir: Path):
     assert (review_dir / "out" / "links.parquet").exists()
 
 
+def test_a_mistake_in_the_themes_file_is_one_clear_error(review_dir: Path):
+    """The themes are compiled in a thread while the digests are parsed (pipeline.start_compiling_themes):
+    a mistake there is still reported once, as a user's mistake, with no thread's traceback."""
+    themes = review_dir / "themes.toml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("threshold =", "threshhold =", 1), encoding="utf-8")
+    result = run("tables", "--out", "out", cwd=review_dir)
+    assert result.returncode == 1, result.stderr
+    assert "themes.toml: [[themes]] #1" in result.stderr and "unknown key 'threshhold'" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception in thread" not in result.stderr
+    assert result.stderr.count("threshhold") == 1
+
+
 def test_tables_without_config_is_a_clear_error(tmp_path: Path):
     result = run("tables", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
