@@ -5,10 +5,9 @@ author-year text that the citations print ("Bengio, 2017"), not numbers.
 Two works with the same author-year text get letters, "Wang et al., 2024a" and "2024b", in the
 citations and the labels alike, as author-year styles do, lettered in the bibliography's order.
 
-Generated paper pages are listed, citation key -> page name, in the `citekeys.json` beside them
-(site/paper_pages.py), and this extension marks them as orphans; any other page may name its key in
-its front matter (`litreview_citekey`). A key with no page (a review may cite works from elsewhere)
-keeps sphinxcontrib-bibtex's link to the bibliography.
+Paper pages are listed, citation key -> page name, in the `citekeys.json` beside them
+(site/paper_pages.py), and this extension marks them as orphans. A key with no page (a review may
+cite works from elsewhere) keeps sphinxcontrib-bibtex's link to the bibliography.
 """
 
 from __future__ import annotations
@@ -40,7 +39,6 @@ from sphinxcontrib.bibtex.style.template import join, join2, post_text, pre_text
 
 from ..bib.author_year import author_year_text, lettered_year, year_letters
 
-CITEKEY_METADATA = "litreview_citekey"
 PAPER_INDEX = "citekeys.json"  # beside generated paper pages: citation key -> page name
 # Ids of bibliography entries (sphinxcontrib-bibtex's `bibtex_cite_id`): the key can be read back.
 CITE_ID = "cite-{bibliography_count}-{key}"
@@ -128,8 +126,8 @@ def on_builder_inited(app: Sphinx) -> None:
     pybtex.plugin.register_plugin("pybtex.style.formatting", STYLE, author_year_style(letters), force=True)
 
 
-def indexed_pages(env: Any) -> dict[str, str]:
-    """citation key -> docname of the pages listed in a PAPER_INDEX beside them (pages there are)."""
+def paper_pages(env: Any) -> dict[str, str]:
+    """citation key -> docname of each paper page listed in a PAPER_INDEX beside it (and found by Sphinx)."""
     pages: dict[str, str] = {}
     for folder in sorted({posixpath.dirname(docname) for docname in env.found_docs}):
         index = Path(env.srcdir, folder, PAPER_INDEX)
@@ -144,20 +142,14 @@ def indexed_pages(env: Any) -> dict[str, str]:
     return pages
 
 
-def paper_pages(env: Any) -> dict[str, str]:
-    """citation key -> docname of its paper page: the indexed pages, and pages naming a key in their front matter."""
-    pages = indexed_pages(env)
-    pages.update({str(meta[CITEKEY_METADATA]): docname for docname, meta in env.metadata.items() if CITEKEY_METADATA in meta})
-    return pages
-
-
 def on_env_updated(app: Sphinx, env: Any) -> list[str]:
-    """Once every page is read: the indexed paper pages are orphans (reached from the catalog and
-    citations, in no toctree), and the paper page of each citation id (asked by every page written,
-    so made once per build, not once per page: that was quadratic in the pages)."""
-    for docname in indexed_pages(env).values():
+    """Once every page is read: the paper pages are orphans (reached from the catalog and citations,
+    in no toctree), and the paper page of each citation id (asked by every page written, so made
+    once per build, not once per page: that was quadratic in the pages)."""
+    pages = paper_pages(env)
+    for docname in pages.values():
         env.metadata[docname]["orphan"] = True
-    env.litreview_paper_pages = {nodes.make_id(key): docname for key, docname in paper_pages(env).items()}
+    env.litreview_paper_pages = {nodes.make_id(key): docname for key, docname in pages.items()}
     return []
 
 
