@@ -36,7 +36,6 @@ from .bib.entries import build_library, csl_items, write_bibtex, write_csl_json
 from .bib.keys import assign_citekeys, load_pinned, pins_csv, unpin, upgradable
 from .config import DEFAULT_CONFIG, ReviewConfig, load_config
 from .enrich.metadata import Enrichment, authors_by_paper, enrich_papers, load_metadata_cache
-from .errors import LitreviewError
 from .records.model import DatedDigest
 from .records.schema import TABLES
 from .records.tables import build_tables, ordered
@@ -85,23 +84,22 @@ def load_review(config: str | Path = DEFAULT_CONFIG, digests: Sequence[str | Pat
     definitions when the config exists, but not its curation, which is about the review's own papers.
     """
     review_config = load_config(config) if (not digests or Path(config).exists()) else None
-    start_compiling_themes(review_config)
+    themes = compiling(load_themes(themes_path(review_config)))  # compiled while the digests are parsed
     if digests:
-        return build_review(review_config, load_digests_from_paths(digests), use_curation=False)
-    return build_review(review_config, load_digests_from_config(review_config))
+        return build_review(review_config, load_digests_from_paths(digests), use_curation=False, themes=themes)
+    return build_review(review_config, load_digests_from_config(review_config), themes=themes)
 
 
 def build_review(config: ReviewConfig | None, digests: Sequence[DatedDigest], pinned: pd.DataFrame | None = None,
-                 use_curation: bool = True, upgrade_provisional: bool = False, keep_results: bool = True) -> Review:
+                 use_curation: bool = True, upgrade_provisional: bool = False, keep_results: bool = True,
+                 themes: ThemeSet | None = None) -> Review:
     """Run the stages, in order, on parsed digests. `pinned` replaces the config's citekeys.csv
     (`bib --rekey` drops some pins first); `use_curation=False` ignores the config's curation and extractions (they
     name the papers of the review's own digests); `upgrade_provisional` gives the provisional keys
     of papers whose authors are now known their author-year keys (`bib --rekey` without ids);
-    `keep_results=False` keeps no theme scores in the review's build/ folder (a `--check` writes nothing)."""
-    themes = load_themes(themes_path(config))
-    # Hyperscan compiles the themes' patterns without the GIL: in a thread, while the tables are built
-    # (or, started by load_review before the digests were parsed, it is under way: this waits for it).
-    threading.Thread(target=lambda: themes.prefilter, name="compile-themes").start()
+    `keep_results=False` keeps no theme scores in the review's build/ folder (a `--check` writes nothing);
+    `themes`: the config's theme definitions when the caller loaded them already (load_review does)."""
+    themes = compiling(load_themes(themes_path(config))) if themes is None else themes
     records = build_tables(digests)
     enrichment = enrich_papers(records["papers"], load_metadata_cache(config.metadata_cache if config else None))
     pins = pin_citekeys(config, enrichment, records["paper_digests"], pinned, upgrade_provisional)
@@ -124,17 +122,11 @@ def themes_path(config: ReviewConfig | None) -> Path:
     return config.themes_file if config and config.themes_file else DEFAULT_THEMES
 
 
-def start_compiling_themes(config: ReviewConfig | None) -> None:
-    """Compile the themes' patterns in a thread while the digests are parsed: Hyperscan does not hold
-    the GIL, and a process compiles each database once (themes/dbcache.py), so build_review's themes
-    find it compiled or being compiled. A themes file with a mistake is left to build_review to report."""
-    def compile_themes() -> object:
-        try:
-            return load_themes(themes_path(config)).prefilter
-        except LitreviewError:
-            return None
-
-    threading.Thread(target=compile_themes, name="compile-themes-early").start()
+def compiling(themes: ThemeSet) -> ThemeSet:
+    """`themes`, their patterns compiled meanwhile in a thread: Hyperscan does not hold the GIL, so
+    digests are parsed and tables built while it compiles; scoring waits for it if it must."""
+    threading.Thread(target=lambda: themes.prefilter, name="compile-themes").start()
+    return themes
 
 
 def learned_signal(config: ReviewConfig | None, papers: pd.DataFrame, scores: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame | None:

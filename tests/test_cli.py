@@ -61,8 +61,8 @@ def test_tables_from_the_config(review_dir: Path):
 
 
 def test_a_mistake_in_the_themes_file_is_one_clear_error(review_dir: Path):
-    """The themes are compiled in a thread while the digests are parsed (pipeline.start_compiling_themes):
-    a mistake there is still reported once, as a user's mistake, with no thread's traceback."""
+    """The themes are compiled in a thread while the digests are parsed (pipeline.compiling): a
+    mistake there is still reported once, as a user's mistake, with no thread's traceback."""
     themes = review_dir / "themes.toml"
     themes.write_text(themes.read_text(encoding="utf-8").replace("threshold =", "threshhold =", 1), encoding="utf-8")
     result = run("tables", "--out", "out", cwd=review_dir)

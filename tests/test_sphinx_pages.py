@@ -26,10 +26,10 @@ from .test_site import elements, h1_text
 CONF = "from litreview.site.sphinx_conf import configure\n\nconfigure(globals())\n"
 
 
-def sphinx_build(docs: Path) -> subprocess.CompletedProcess:
-    """A real Sphinx build of `docs` into docs/_build/html, in a process of its own."""
-    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(docs), str(docs / "_build" / "html")],
-                          capture_output=True, text=True, timeout=300)
+def sphinx_build(docs: Path, arguments: list[str] | None = None) -> subprocess.CompletedProcess:
+    """A real Sphinx build in a process of its own: of `docs` into docs/_build/html, or with `arguments`."""
+    arguments = ["-b", "html", "-q", str(docs), str(docs / "_build" / "html")] if arguments is None else arguments
+    return subprocess.run([sys.executable, "-m", "sphinx", *arguments], capture_output=True, text=True, timeout=300)
 
 
 def paper_pages_project(root: Path, review_line: str, digest: str, theme_titles: dict[str, str]):
@@ -125,8 +125,7 @@ def test_a_parallel_build_writes_the_same_site_as_a_serial_one(tmp_path):
     sites = []
     for jobs in (1, 2):
         out = tmp_path / f"html-{jobs}"
-        result = subprocess.run([sys.executable, "-m", "sphinx", *sphinx_arguments(docs, out, jobs=jobs)],
-                                capture_output=True, text=True, timeout=300)
+        result = sphinx_build(docs, sphinx_arguments(docs, out, jobs=jobs))
         assert result.returncode == 0, result.stderr
         sites.append({path.relative_to(out): path.read_bytes() for path in out.rglob("*") if path.is_file() and ".doctrees" not in path.parts})
     serial, parallel = sites
@@ -161,5 +160,5 @@ def test_an_unreadable_index_of_paper_pages_is_one_clear_error(tmp_path):
     assert f"WARNING: {docs / 'papers' / 'citekeys.json'}: not an index of paper pages" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     # As `litreview build` runs Sphinx (warnings are errors), the build fails on it.
-    strict = subprocess.run([sys.executable, "-m", "sphinx", *sphinx_arguments(docs, tmp_path / "strict", jobs=1)], capture_output=True, text=True, timeout=300)
+    strict = sphinx_build(docs, sphinx_arguments(docs, tmp_path / "strict", jobs=1))
     assert strict.returncode != 0 and "not an index of paper pages" in strict.stderr

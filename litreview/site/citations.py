@@ -160,9 +160,7 @@ class CitationsToPaperPages(SphinxPostTransform):
     default_priority = 20  # after Sphinx resolves the citations (ReferencesResolver, 10)
 
     def run(self, **kwargs: Any) -> None:
-        pages = getattr(self.env, "litreview_paper_pages", None)
-        if pages is None:  # (every build reads, and so sets it, before it writes)
-            pages = {nodes.make_id(key): docname for key, docname in paper_pages(self.env).items()}
+        pages = self.env.litreview_paper_pages  # set once the pages are read (on_env_updated), before any is written
         here = self.env.docname
         builder = self.app.builder
         for citation in self.document.findall(nodes.inline):
