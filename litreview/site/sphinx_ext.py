@@ -141,6 +141,7 @@ def require_attrs_block(app: Sphinx, config: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("litreview.site.search")  # the search index's stems, remembered across pages
+    app.setup_extension("litreview.site.collector")  # the cycle collector while documents are read
     app.add_config_value("litreview_feed", "", "html", types=[str])
     app.add_config_value("litreview_markup_version", MARKUP_VERSION, "html", types=[str])
     app.set_translator("html", AccessibleTranslator, override=True)
