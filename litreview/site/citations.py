@@ -26,7 +26,6 @@ from docutils import nodes
 from pybtex.database import Entry
 from pybtex.style.labels import BaseLabelStyle
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -153,31 +152,28 @@ def on_env_updated(app: Sphinx, env: Any) -> list[str]:
     return []
 
 
-class CitationsToPaperPages(SphinxPostTransform):
-    """Point citations at paper pages and give each bibliography entry a link to its paper page."""
-
-    formats = ("html",)
-    default_priority = 20  # after Sphinx resolves the citations (ReferencesResolver, 10)
-
-    def run(self, **kwargs: Any) -> None:
-        pages = self.env.litreview_paper_pages  # set once the pages are read (on_env_updated), before any is written
-        here = self.env.docname
-        builder = self.app.builder
-        for citation in self.document.findall(nodes.inline):
-            if "bibtex-citation" not in citation["classes"]:
-                continue
-            for cited in citation.findall(nodes.reference):
-                match = _CITE_FRAGMENT.search(cited.get("refuri", ""))
-                if match and match["key"] in pages:
-                    cited["refuri"] = builder.get_relative_uri(here, pages[match["key"]])
-        for entry in self.document.findall(nodes.citation):
-            keys = [m["key"] for m in map(_CITE_FRAGMENT.search, (f"#{i}" for i in entry["ids"])) if m]
-            page = next((pages[key] for key in keys if key in pages), None)
-            paragraphs = list(entry.findall(nodes.paragraph))
-            if page is None or not paragraphs:
-                continue
-            link = nodes.reference("", PAPER_PAGE_TEXT, refuri=builder.get_relative_uri(here, page), internal=True)
-            paragraphs[-1] += [nodes.Text(" "), link]
+def link_citations_to_paper_pages(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Point citations at paper pages and give each bibliography entry a link to its paper page,
+    once Sphinx has resolved the citations (doctree-resolved follows every post-transform)."""
+    if app.builder.format != "html":
+        return
+    pages = app.env.litreview_paper_pages  # set once the pages are read (on_env_updated), before any is written
+    builder = app.builder
+    for citation in doctree.findall(nodes.inline):
+        if "bibtex-citation" not in citation["classes"]:
+            continue
+        for cited in citation.findall(nodes.reference):
+            match = _CITE_FRAGMENT.search(cited.get("refuri", ""))
+            if match and match["key"] in pages:
+                cited["refuri"] = builder.get_relative_uri(docname, pages[match["key"]])
+    for entry in doctree.findall(nodes.citation):
+        keys = [m["key"] for m in map(_CITE_FRAGMENT.search, (f"#{i}" for i in entry["ids"])) if m]
+        page = next((pages[key] for key in keys if key in pages), None)
+        paragraphs = list(entry.findall(nodes.paragraph))
+        if page is None or not paragraphs:
+            continue
+        link = nodes.reference("", PAPER_PAGE_TEXT, refuri=builder.get_relative_uri(docname, page), internal=True)
+        paragraphs[-1] += [nodes.Text(" "), link]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -186,5 +182,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
                                                 LetteredAuthorYearReferenceStyle, force=True)
     app.connect("builder-inited", on_builder_inited, priority=600)
     app.connect("env-updated", on_env_updated)
-    app.add_post_transform(CitationsToPaperPages)
+    app.connect("doctree-resolved", link_citations_to_paper_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
