@@ -162,3 +162,29 @@ def test_an_unreadable_index_of_paper_pages_is_one_clear_error(tmp_path):
     # As `litreview build` runs Sphinx (warnings are errors), the build fails on it.
     strict = sphinx_build(docs, sphinx_arguments(docs, tmp_path / "strict", jobs=1))
     assert strict.returncode != 0 and "not an index of paper pages" in strict.stderr
+
+
+def test_furos_asides_are_named_as_each_page_is_rendered(tmp_path):
+    """Every page names Furo's two asides (axe-core: landmark-unique), done by the template loader
+    that renders the pages; a conf with a template bridge of its own gets them named after the build."""
+    from sphinx.application import Sphinx
+
+    from litreview.site.sphinx_ext import LandmarkLabellingTemplates
+
+    for own_bridge in (False, True):
+        root = tmp_path / f"own-bridge-{own_bridge}"
+        (root / "docs").mkdir(parents=True)
+        conf = CONF + ('template_bridge = "sphinx.jinja2glue.BuiltinTemplateLoader"\n' if own_bridge else "")
+        (root / "docs" / "conf.py").write_text(conf)
+        (root / "review.toml").write_text('[review]\ntitle = "Asides"\n')
+        (root / "docs" / "index.md").write_text("# Asides\n\n```{toctree}\nother\n```\n")
+        (root / "docs" / "other.md").write_text("# Other\n\n## A section\n\nText.\n")
+        app = Sphinx(root / "docs", root / "docs", root / "html", root / "doctrees", "html", status=None, warning=None)
+        app.build()
+        assert app.statuscode == 0
+        assert isinstance(app.builder.templates, LandmarkLabellingTemplates) is not own_bridge
+        for name in ("index.html", "other.html", "search.html", "genindex.html"):
+            page = (root / "html" / name).read_text(encoding="utf-8")
+            assert '<aside class="sidebar-drawer" aria-label="Site navigation">' in page, name
+            assert '<aside aria-label="On this page" class="toc-drawer' in page, name
+            assert '<aside class="sidebar-drawer">' not in page and '<aside class="toc-drawer' not in page, name
