@@ -18,6 +18,9 @@ environment. So, as the `gc` documentation advises around a fork:
 - once every document is read, the environment, which lives until the end of the build, is frozen
   too, and the collector runs as usual;
 - when the build ends, collection is as it was before it.
+
+A process that keeps objects frozen of its own (as `litreview.collection` also respects) gets the
+paused and batched collections but no freezing: the build could not unfreeze its own objects alone.
 """
 
 from __future__ import annotations
@@ -38,14 +41,15 @@ class BuildCollector:
     def __init__(self) -> None:
         self.owner: int | None = None
         self.was_enabled = True
-        self.was_frozen = False
+        self.freezing = True  # False when the process had frozen objects of its own
         self.merges = 0
 
     def reading_starts(self) -> None:
         if self.owner is None:
-            self.owner, self.was_enabled, self.was_frozen = os.getpid(), gc.isenabled(), gc.get_freeze_count() > 0
+            self.owner, self.was_enabled, self.freezing = os.getpid(), gc.isenabled(), not gc.get_freeze_count()
             self.merges = 0
-            gc.freeze()
+            if self.freezing:
+                gc.freeze()
             gc.disable()
 
     def reading_here(self) -> None:
@@ -62,14 +66,15 @@ class BuildCollector:
     def reading_done(self) -> None:
         if self.owner == os.getpid():
             gc.collect()
-            gc.freeze()
+            if self.freezing:
+                gc.freeze()
             if self.was_enabled:
                 gc.enable()
 
     def build_done(self) -> None:
         if self.owner == os.getpid():
             self.owner = None
-            if not self.was_frozen:  # what was frozen before the build stays so
+            if self.freezing:
                 gc.unfreeze()
             if self.was_enabled:
                 gc.enable()

@@ -152,7 +152,7 @@ def label_landmarks(folder: Path) -> None:
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.format == "html" and not isinstance(getattr(app.builder, "templates", None), LandmarkLabellingTemplates):
+    if exception is None and app.builder.format == "html" and not isinstance(app.builder.templates, LandmarkLabellingTemplates):
         label_landmarks(Path(app.outdir))
 
 
@@ -165,7 +165,7 @@ def require_attrs_block(app: Sphinx, config: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("litreview.site.search")  # the search index's stems, remembered across pages
-    app.setup_extension("litreview.site.collector")  # the cycle collector while documents are read
+    app.setup_extension("litreview.site.collector")  # the cycle collector during the build
     app.add_config_value("litreview_feed", "", "html", types=[str])
     app.add_config_value("litreview_markup_version", MARKUP_VERSION, "html", types=[str])
     app.set_translator("html", AccessibleTranslator, override=True)
