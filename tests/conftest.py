@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -87,11 +88,16 @@ def run_litreview(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_home(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Kernels, IPython, matplotlib and litreview's compiled theme databases go into these folders; keep them out of the user's home."""
+    """Kernels, IPython, matplotlib and litreview's compiled theme databases go into these folders; keep them out of the user's home.
+
+    Temporary files too (TMPDIR, for this process and every process a test starts): Sphinx writes a
+    crash report (sphinx-err-*.log) into the temporary folder when a build fails, as some tests make it."""
     home = tmp_path_factory.mktemp("home")
     for variable, folder in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
-                             ("LITREVIEW_CACHE_DIR", "litreview-cache")):
+                             ("LITREVIEW_CACHE_DIR", "litreview-cache"), ("TMPDIR", "tmp")):
         os.environ[variable] = str(home / folder)
+    (home / "tmp").mkdir()
+    tempfile.tempdir = str(home / "tmp")  # gettempdir() has read TMPDIR already, when pytest made its own folders
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 PROBE = '''
@@ -111,3 +112,6 @@ def test_a_failing_build_restores_the_collector(tmp_path):
         assert result.returncode == 2 and "error" in result.stderr, result.stderr
         finished = events(records, "build-finished", main=True)
         assert finished and all(r["enabled"] and r["frozen"] == 0 for r in finished)
+    # Sphinx's crash reports went to the tests' own temporary folder (conftest's TMPDIR), not /tmp.
+    assert len(list(Path(tempfile.gettempdir()).glob("sphinx-err-*.log"))) >= 2
+    assert Path(tempfile.gettempdir()).is_relative_to(tmp_path.parent)
