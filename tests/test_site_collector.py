@@ -4,12 +4,15 @@ collector's state is when each event reaches it."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from litreview.site.collector import PAGES_PER_FULL_COLLECTION, PAGES_PER_YOUNG_COLLECTION, BuildCollector
 
 PROBE = '''
 import gc, json, os
@@ -50,6 +53,8 @@ def setup(app):
     app.connect("source-read", lambda app, docname, source: record("source-read"))
     app.connect("env-merge-info", lambda app, env, docnames, other: record("env-merge-info"))
     app.connect("env-updated", updated)
+    app.connect("doctree-resolved", lambda app, doctree, docname: record("doctree-resolved"))
+    app.connect("html-page-context", lambda app, pagename, templatename, context, doctree: record("html-page-context"))
     app.connect("build-finished", finished)
     if os.environ.get("PROBE_FAIL"):
         app.connect("doctree-read", lambda app, doctree: 1 / 0)
@@ -87,11 +92,17 @@ def test_a_parallel_read_collects_merged_environments_in_batches(tmp_path):
     # ...and runs one full collection per two merges and one when all are merged, none of its own.
     (updated,) = events(records, "env-updated", main=True)
     assert updated["full_collections"] == len(merges) // 2 + 1
-    # Readers collect as usual; the main process reads nothing itself.
+    # Readers collect as usual, with what they inherited frozen; the main process reads nothing itself.
     readers = events(records, "source-read")
     assert len(readers) == 31 and not any(r["main"] for r in readers) and all(r["enabled"] for r in readers)
-    # Writing, the environment is frozen too and the collector runs; at the end all is as before.
-    assert updated["enabled"] and updated["frozen"] > merges[0]["frozen"]
+    assert all(r["frozen"] > merges[0]["frozen"] for r in readers)
+    # Once read, the environment is frozen too. Writing, the main process resolves pages with the
+    # automatic collector paused; the writers it forks collect, with what they inherited frozen.
+    assert updated["frozen"] > merges[0]["frozen"]
+    resolved = events(records, "doctree-resolved", main=True)
+    assert len(resolved) == 31 and not any(r["enabled"] for r in resolved)
+    writers = events(records, "html-page-context", main=False)
+    assert writers and all(r["enabled"] and r["frozen"] > updated["frozen"] for r in writers)
     (finished,) = events(records, "build-finished", main=True)
     assert finished["enabled"] and finished["frozen"] == 0
 
@@ -102,6 +113,7 @@ def test_a_serial_read_collects_as_usual_and_the_state_is_restored(tmp_path):
     (before,) = events(records, "env-before-read-docs")
     assert not before["enabled"] and before["frozen"] > 0  # set up before the probe's own handler
     assert all(r["main"] and r["enabled"] for r in events(records, "source-read"))
+    assert all(r["main"] and not r["enabled"] for r in events(records, "doctree-resolved"))
     (finished,) = events(records, "build-finished")
     assert finished["enabled"] and finished["frozen"] == 0
 
@@ -115,3 +127,26 @@ def test_a_failing_build_restores_the_collector(tmp_path):
     # Sphinx's crash reports went to the tests' own temporary folder (conftest's TMPDIR), not /tmp.
     assert len(list(Path(tempfile.gettempdir()).glob("sphinx-err-*.log"))) >= 2
     assert Path(tempfile.gettempdir()).is_relative_to(tmp_path.parent)
+
+
+def test_writing_the_main_process_collects_young_objects_often_and_all_now_and_then():
+    collector, generations = BuildCollector(), []
+
+    def on_collection(phase, info):
+        if phase == "start":
+            generations.append(info["generation"])
+
+    collector.reading_starts()
+    collector.reading_done()
+    collector.writing_starts()
+    gc.callbacks.append(on_collection)
+    try:
+        paused = not gc.isenabled()
+        for _ in range(PAGES_PER_FULL_COLLECTION):
+            collector.resolved_one()
+    finally:
+        gc.callbacks.remove(on_collection)
+        collector.build_done()
+    assert paused and gc.isenabled() and gc.get_freeze_count() == 0
+    young = PAGES_PER_FULL_COLLECTION // PAGES_PER_YOUNG_COLLECTION - 1
+    assert generations == [1] * young + [2]

@@ -16,11 +16,22 @@ environment. So, as the `gc` documentation advises around a fork:
 - a process that reads documents itself (a reader, or the main process of a serial build)
   collects as usual from its first document on;
 - once every document is read, the environment, which lives until the end of the build, is frozen
-  too, and the collector runs as usual;
+  too;
+- a process that Sphinx forks to read or write documents freezes what it inherited as it starts
+  (`os.register_at_fork`), so that its collections scan only what it makes: before, each writer's
+  first full collection scanned the main process's objects, copying the pages it touched (100 to
+  370 ms a writer at 1,000 pages, growing as the build went on), and each reader's first young
+  collection scanned the environment the main process had just unpickled;
+- while writing, the main process collects young objects after every 50 pages it resolves, and
+  everything after every 1,000, instead of automatically: its full scans visited the doctrees it
+  had resolved and handed to writers, again and again (0.4-0.6 s at 1,000 pages, against 0.26 s).
+  Those doctrees are garbage once their writer is done, and wait for the next full collection:
+  at most 1,000 pages' worth (18 MB more at the peak of a build of 1,000 paper pages);
 - when the build ends, collection is as it was before it.
 
 A process that keeps objects frozen of its own (as `litreview.collection` also respects) gets the
 paused and batched collections but no freezing: the build could not unfreeze its own objects alone.
+The processes it forks freeze what they inherit all the same: they end with their documents.
 """
 
 from __future__ import annotations
@@ -32,6 +43,9 @@ from typing import Any
 from sphinx.application import Sphinx
 
 MERGES_PER_COLLECTION = 2
+PAGES_PER_YOUNG_COLLECTION = 50
+PAGES_PER_FULL_COLLECTION = 1000
+BUILDS: list[BuildCollector] = []  # the builds under way in this process (a forked process inherits them)
 
 
 class BuildCollector:
@@ -43,6 +57,7 @@ class BuildCollector:
         self.was_enabled = True
         self.freezing = True  # False when the process had frozen objects of its own
         self.merges = 0
+        self.resolved = 0
 
     def reading_starts(self) -> None:
         if self.owner is None:
@@ -51,11 +66,31 @@ class BuildCollector:
             if self.freezing:
                 gc.freeze()
             gc.disable()
+            BUILDS.append(self)
 
     def reading_here(self) -> None:
         """This process reads documents, and makes garbage of its own: it collects as usual."""
         if self.owner is not None and self.was_enabled:
             gc.enable()
+
+    def forked(self) -> None:
+        """In a process forked during the build (it ends with its share of the documents)."""
+        gc.freeze()
+        if self.was_enabled:
+            gc.enable()
+
+    def writing_starts(self) -> None:
+        if self.owner == os.getpid():
+            self.resolved = 0
+            gc.disable()
+
+    def resolved_one(self) -> None:
+        if self.owner == os.getpid():
+            self.resolved += 1
+            if self.resolved % PAGES_PER_FULL_COLLECTION == 0:
+                gc.collect()
+            elif self.resolved % PAGES_PER_YOUNG_COLLECTION == 0:
+                gc.collect(1)
 
     def merged(self) -> None:
         if self.owner == os.getpid():
@@ -74,6 +109,7 @@ class BuildCollector:
     def build_done(self) -> None:
         if self.owner == os.getpid():
             self.owner = None
+            BUILDS.remove(self)
             if self.freezing:
                 gc.unfreeze()
             if self.was_enabled:
@@ -82,11 +118,21 @@ class BuildCollector:
                 gc.disable()
 
 
+def freeze_what_a_forked_process_inherits() -> None:
+    for collector in BUILDS:
+        collector.forked()
+
+
+os.register_at_fork(after_in_child=freeze_what_a_forked_process_inherits)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     collector = BuildCollector()
     app.connect("env-before-read-docs", lambda app, env, docnames: collector.reading_starts())
     app.connect("source-read", lambda app, docname, source: collector.reading_here())
     app.connect("env-merge-info", lambda app, env, docnames, other: collector.merged())
     app.connect("env-updated", lambda app, env: collector.reading_done())
+    app.connect("write-started", lambda app, builder: collector.writing_starts())
+    app.connect("doctree-resolved", lambda app, doctree, docname: collector.resolved_one())
     app.connect("build-finished", lambda app, exception: collector.build_done())
     return {"parallel_read_safe": True, "parallel_write_safe": True}
