@@ -14,7 +14,7 @@ environment. So, as the `gc` documentation advises around a fork:
 - in the main process of a parallel read the automatic collector is paused; the environments it
   has merged are garbage, collected after every second merge (so at most two are held at once);
 - a process that reads documents itself (a reader, or the main process of a serial build)
-  collects as usual from its first document on;
+  collects as usual from its first document on (a reader from its start, below);
 - once every document is read, the environment, which lives until the end of the build, is frozen
   too;
 - a process that Sphinx forks to read or write documents freezes what it inherited as it starts
@@ -59,6 +59,16 @@ class BuildCollector:
         self.merges = 0
         self.resolved = 0
 
+    @property
+    def in_owner(self) -> bool:
+        """True in the process that started the build (not in one Sphinx forked from it)."""
+        return self.owner == os.getpid()
+
+    def resume(self) -> None:
+        """The automatic collector back on, if it was on before the build."""
+        if self.was_enabled:
+            gc.enable()
+
     def reading_starts(self) -> None:
         if self.owner is None:
             self.owner, self.was_enabled, self.freezing = os.getpid(), gc.isenabled(), not gc.get_freeze_count()
@@ -69,53 +79,50 @@ class BuildCollector:
             BUILDS.append(self)
 
     def reading_here(self) -> None:
-        """This process reads documents, and makes garbage of its own: it collects as usual."""
-        if self.owner is not None and self.was_enabled:
-            gc.enable()
+        """The main process of a serial build reads documents, and makes garbage of its own: it
+        collects as usual (a forked reader has resumed already, see `forked`)."""
+        if self.in_owner:
+            self.resume()
 
     def forked(self) -> None:
         """In a process forked during the build (it ends with its share of the documents)."""
         gc.freeze()
-        if self.was_enabled:
-            gc.enable()
+        self.resume()
+
+    def merged(self) -> None:
+        if self.in_owner:
+            self.merges += 1
+            if self.merges % MERGES_PER_COLLECTION == 0:
+                gc.collect()
+
+    def reading_done(self) -> None:
+        if self.in_owner:
+            gc.collect()
+            if self.freezing:
+                gc.freeze()
+            self.resume()
 
     def writing_starts(self) -> None:
-        if self.owner == os.getpid():
+        if self.in_owner:
             self.resolved = 0
             gc.disable()
 
     def resolved_one(self) -> None:
-        if self.owner == os.getpid():
+        if self.in_owner:
             self.resolved += 1
             if self.resolved % PAGES_PER_FULL_COLLECTION == 0:
                 gc.collect()
             elif self.resolved % PAGES_PER_YOUNG_COLLECTION == 0:
                 gc.collect(1)
 
-    def merged(self) -> None:
-        if self.owner == os.getpid():
-            self.merges += 1
-            if self.merges % MERGES_PER_COLLECTION == 0:
-                gc.collect()
-
-    def reading_done(self) -> None:
-        if self.owner == os.getpid():
-            gc.collect()
-            if self.freezing:
-                gc.freeze()
-            if self.was_enabled:
-                gc.enable()
-
     def build_done(self) -> None:
-        if self.owner == os.getpid():
+        if self.in_owner:
             self.owner = None
             BUILDS.remove(self)
             if self.freezing:
                 gc.unfreeze()
-            if self.was_enabled:
-                gc.enable()
-            else:
-                gc.disable()
+            gc.disable()
+            self.resume()
 
 
 def freeze_what_a_forked_process_inherits() -> None:
