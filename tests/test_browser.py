@@ -110,6 +110,10 @@ def test_search_finds_a_paper_by_a_word_of_its_title(seed):
     results = watched.page.locator("#search-results ul.search li a")
     results.first.wait_for(timeout=10_000)
     assert any("HaloQuest" in text for text in results.all_inner_texts())
+    # Served over HTTP (as `litreview build` advises), each result quotes its page.
+    quotes = watched.page.locator("#search-results ul.search li p.context")
+    quotes.first.wait_for(timeout=10_000)
+    assert any("haloquest" in text.lower() for text in quotes.all_inner_texts())
 
 
 def test_bibtex_copy_button_puts_the_entry_on_the_clipboard(seed):

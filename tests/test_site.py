@@ -55,6 +55,7 @@ def test_builds_with_zero_warnings(site, request):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     assert "site built: open file://" in result.stdout
+    assert f"python -m http.server -d {root / 'docs' / '_build' / 'html'}" in result.stdout
 
 
 @pytest.mark.parametrize("site", ["seed_site", "hostile_site"])
