@@ -31,7 +31,7 @@ def test_landing_counts_papers_themes_and_lists_the_pages():
     assert text == "\n".join([
         r"# A \<review\> of \{\{ it \}\}",
         "",
-        "This review covers **3 papers** from 1 digest(s), 2 of them on arXiv. 2 papers belong to at least one of its 2 themes; "
+        "This review covers **3 papers** from 1 digest(s), 2 of them matched to an arXiv record. 2 papers belong to at least one of its 2 themes; "
         "each paper has its own page, reached from the [catalog](/_generated/catalog.md), the theme pages and the search box.",
         "",
         "| Digest | Date | Papers |",

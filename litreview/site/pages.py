@@ -33,7 +33,7 @@ def render_landing(title: str, tables: Mapping[str, pd.DataFrame], digests: Sequ
         f"# {escape_markdown(title)}",
         "",
         f"This review covers **{len(papers)} papers** from {len(digests)} digest(s), "
-        f"{int((papers['arxiv_id'] != '').sum())} of them on arXiv. "
+        f"{int((papers['arxiv_id'] != '').sum())} of them matched to an arXiv record. "
         f"{paper_themes['paper_id'].nunique()} papers belong to at least one of its {len(themes)} themes; each paper has "
         "its own page, reached from the [catalog](/_generated/catalog.md), the theme pages and the search box.",
         "",
