@@ -88,12 +88,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     for result in results:
         print(f"notebook {result.describe()}")
     print_theme_status(review)
-    index = SitePaths(review.config.root).html / "index.html"
+    html = SitePaths(review.config.root).html.resolve()
     if status == 0:
-        print(f"site built: open {index.resolve().as_uri()}")
+        print(f"site built: open {(html / 'index.html').as_uri()}")
         # From file:// browsers block the fetches Sphinx's search makes to quote each result
         # (sphinx-doc/sphinx#10407); served over HTTP they work.
-        print(f"  or serve it, so search results quote each page: python -m http.server -d {index.parent.resolve()}")
+        print(f"  or serve it, so search results quote each page: python -m http.server -d {html}")
     else:
         print("the Sphinx build reported warnings or errors (see above); the site is incomplete", file=sys.stderr)
     return status
